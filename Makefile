@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# netobs-xdp build: BPF objects -> skeletons -> bin/netobs-xdp, tests, bench.
+
+CLANG ?= clang
+CC ?= gcc
+BPFTOOL ?= bpftool
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+msg = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
+
+BUILD := build
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+INCLUDES := -Iinclude -I$(BUILD)
+
+BPF_CFLAGS := -target bpf -g -O2 -mcpu=v3 -Wall -Werror $(INCLUDES) -I$(ARCH_INC)
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -Werror -std=gnu11 -D_GNU_SOURCE $(INCLUDES) -Iuserspace
+LIBS := $(shell pkg-config --libs libbpf libxdp libpcap) -lelf -lz
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+
+BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c
+BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(foreach s,$(BPF_SRCS),$(BUILD)/$(notdir $(s:.bpf.c=.skel.h)))
+WIRE_HDRS := $(wildcard include/*.h include/wire/*.h)
+
+# The agent's library: everything but main(), so tests link the same code.
+LIB_SRCS := userspace/log.c userspace/wire_user.c userspace/wire_bpf.c userspace/pcap_source.c \
+	userspace/flow_record.c userspace/replay.c userspace/names.c \
+	userspace/sweep.c
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB := $(BUILD)/libnetobs.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+BPF_TEST_SRCS := $(wildcard tests/bpf/*.c)
+BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
+BENCH_BIN := $(BUILD)/tests/bench_wire
+TOOLS := $(BUILD)/tests/netem_fwd
+
+.PHONY: all test unit bench clean format check-format
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: bin/netobs-xdp
+
+$(BUILD)/%.bpf.o: %.bpf.c $(WIRE_HDRS)
+	$(call msg,BPF,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/xdp/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(BUILD)/%.skel.h: $(BUILD)/tc/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(BUILD)/userspace/%.o: userspace/%.c $(SKELS) $(WIRE_HDRS) $(wildcard userspace/*.h)
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)ar rcs $@ $^
+
+bin/netobs-xdp: userspace/netobs-xdp.c $(LIB)
+	$(call msg,LD,$@)
+	@mkdir -p bin
+	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) $(CMOCKA_LIBS) -o $@
+
+$(BUILD)/tests/%: tests/bpf/%.c $(LIB)
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -pthread $< $(LIB) $(LIBS) -o $@
+
+$(BENCH_BIN): tests/bench/bench_wire.c $(LIB) $(BUILD)/tests/bare_xdp.bpf.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
+
+$(BUILD)/tests/bare_xdp.bpf.o: tests/bench/bare_xdp.bpf.c
+	$(call msg,BPF,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/netem_fwd: tests/tools/netem_fwd.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+unit: $(UNIT_BINS)
+
+test: bin/netobs-xdp $(UNIT_BINS) $(BPF_TEST_BINS) $(TOOLS)
+	$(Q)tests/run-tests.sh
+
+bench: bin/netobs-xdp $(BENCH_BIN)
+	$(Q)tests/bench/run-bench.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+check-format:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) bin

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Types that cross the kernel/user boundary. Defined once, here, and used by
+ * the BPF programs, the userspace engine build and the agent alike.
+ */
+#ifndef NETOBS_H
+#define NETOBS_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+/* Address in network byte order; IPv4 is stored IPv4-mapped (::ffff:a.b.c.d). */
+struct netobs_addr {
+	__u32 w[4];
+};
+
+/*
+ * Canonical 5-tuple: the lower (address, port) pair first, so both directions
+ * of a connection share one entry.
+ */
+struct flow_key {
+	struct netobs_addr lo_addr;
+	struct netobs_addr hi_addr;
+	__u16 lo_port; /* host byte order */
+	__u16 hi_port;
+	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 family; /* 4 or 6 */
+	__u8 pad[2];
+};
+
+enum flow_dir {
+	DIR_C2S = 0,
+	DIR_S2C = 1,
+};
+
+enum flow_state {
+	FS_NONE = 0, /* no handshake seen (mid-stream, or UDP) */
+	FS_SYN_SENT, /* SYN seen, no SYN-ACK */
+	FS_SYN_RCVD, /* SYN-ACK seen, not acknowledged */
+	FS_ESTABLISHED,
+	FS_CLOSING, /* one FIN */
+	FS_CLOSED, /* FIN both ways */
+	FS_RESET, /* RST seen */
+};
+
+enum close_type {
+	CLOSE_NONE = 0,
+	CLOSE_NORMAL,
+	CLOSE_CLIENT_RST,
+	CLOSE_SERVER_RST,
+	CLOSE_TIMEOUT,
+	CLOSE_CLIENT_HALF_CLOSE,
+	CLOSE_SERVER_HALF_CLOSE,
+	CLOSE_SYN_NO_ANSWER,
+	CLOSE_SYNACK_NO_ACK,
+	CLOSE_SERVER_RESET,
+	CLOSE_ESTABLISH_RST,
+	CLOSE_PORT_REUSE,
+	CLOSE_QUEUE_OVERFLOW,
+	CLOSE_FORCED,
+	CLOSE_MAX,
+};
+
+/* Why a flow ended; the close type follows from this and the flow's state. */
+enum flow_end_reason {
+	END_TIMEOUT = 0, /* idle past the timeout of its state */
+	END_FORCED, /* still open when reported (end of capture, shutdown) */
+	END_PORT_REUSE, /* a new connection took the 5-tuple */
+};
+
+/* Anomalies, reported once per flow each. */
+enum flow_anomaly {
+	ANOM_SYN_REPEAT = 1 << 0,
+	ANOM_SYNACK_REPEAT = 1 << 1,
+	ANOM_QUEUE_OVERFLOW = 1 << 2,
+	ANOM_ZERO_WINDOW = 1 << 3,
+	ANOM_RST = 1 << 4,
+	ANOM_PORT_REUSE = 1 << 5,
+};
+
+/* Per-CPU counters; the ERR_ range is "malformed, passed untouched". */
+enum netobs_counter {
+	CNT_PACKETS = 0, /* every packet a program ran on */
+	CNT_FLOW_PACKETS, /* packets accounted to a flow */
+	CNT_NON_IP,
+	CNT_OTHER_L4, /* IP, but neither TCP nor UDP */
+	CNT_FRAGMENTS, /* IP fragments after the first: no L4 header, not accounted */
+	CNT_FLOWS_CREATED,
+	CNT_FLOWS_EVICTED, /* ended in the datapath (expired or port reuse) */
+	CNT_FLOW_TABLE_FULL, /* packet passed, flow not tracked */
+	CNT_RINGBUF_FULL, /* event lost: ring buffer full */
+	CNT_ERR_FIRST,
+	CNT_ERR_ETH_TRUNC = CNT_ERR_FIRST,
+	CNT_ERR_VLAN_TRUNC,
+	CNT_ERR_VLAN_DEPTH, /* more than two VLAN tags */
+	CNT_ERR_IP4_TRUNC,
+	CNT_ERR_IP4_HDR, /* bad version or IHL */
+	CNT_ERR_IP4_LEN, /* total length shorter than the header */
+	CNT_ERR_IP6_TRUNC,
+	CNT_ERR_IP6_EXT_TRUNC,
+	CNT_ERR_IP6_EXT_DEPTH, /* more extension headers than we walk */
+	CNT_ERR_TCP_TRUNC,
+	CNT_ERR_TCP_HDR, /* data offset below 5 or beyond the IP payload */
+	CNT_ERR_TCP_OPT, /* option length zero, one, or past the header */
+	CNT_ERR_UDP_TRUNC,
+	CNT_ERR_UDP_LEN, /* UDP length below 8 or beyond the IP payload */
+	CNT_MAX,
+};
+
+/* Handshake timestamps, matched by TSecr to find the segment a reply answers. */
+#define HS_SLOTS 4
+
+struct hs_stamp {
+	__u64 ns;
+	__u32 tsval;
+	__u32 pad;
+};
+
+/* Sample aggregate; values in nanoseconds. */
+struct lat_agg {
+	__u64 sum_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u32 count;
+	__u32 pad;
+};
+
+/* What one side (client or server) sent, and the state to interpret it. */
+struct flow_side {
+	__u64 packets;
+	__u64 bytes; /* L3: IP header + payload */
+	__u64 payload_bytes;
+	__u64 retrans_bytes;
+	__u32 retrans;
+	__u32 zero_win;
+	__u32 rst;
+	__u32 fin;
+	__u32 isn;
+	__u32 snd_nxt; /* highest sequence end sent */
+	__u32 probe_end; /* data RTT probe: end of the segment being timed */
+	__u32 pad;
+	__u64 probe_ns;
+	__u64 zero_win_since_ns;
+	/* Data RTT of this side's segments, measured by the peer's ACKs. */
+	struct lat_agg ack_rtt;
+};
+
+/* Flow flags. */
+#define FF_SEQ_C2S (1U << 0) /* sequence tracking started, per side */
+#define FF_SEQ_S2C (1U << 1)
+#define FF_PROBE_C2S (1U << 2) /* data RTT probe running, per side */
+#define FF_PROBE_S2C (1U << 3)
+#define FF_ZW_C2S (1U << 4) /* advertised window is zero, per side */
+#define FF_ZW_S2C (1U << 5)
+#define FF_FIN_C2S (1U << 6)
+#define FF_FIN_S2C (1U << 7)
+#define FF_SYN_SEEN (1U << 8)
+#define FF_SYNACK_SEEN (1U << 9)
+#define FF_HS_ACKED (1U << 10) /* the client acknowledged the SYN-ACK */
+#define FF_RTT_SERVER (1U << 11)
+#define FF_RTT_CLIENT (1U << 12)
+#define FF_SRT_PENDING (1U << 13)
+#define FF_ART_PENDING (1U << 14)
+#define FF_RST_SEEN (1U << 15)
+#define FF_QUEUE_OVERFLOW (1U << 16)
+#define FF_HANDSHAKE_SEEN (1U << 17) /* roles come from a SYN or SYN-ACK */
+#define FF_CLIENT_IS_LO (1U << 18)
+#define FF_FIN_BOTH_FIRST (1U << 19) /* FIN both ways before any RST */
+
+#define FF_SEQ(d) (FF_SEQ_C2S << (d))
+#define FF_PROBE(d) (FF_PROBE_C2S << (d))
+#define FF_ZW(d) (FF_ZW_C2S << (d))
+#define FF_FIN(d) (FF_FIN_C2S << (d))
+
+struct flow_stats {
+	struct flow_key key;
+	__u64 flow_id; /* creation order, for a stable first-seen order */
+	__u64 first_seen_ns;
+	__u64 last_seen_ns;
+	struct flow_side side[2]; /* [DIR_C2S], [DIR_S2C] */
+	__u64 rtt_server_ns;
+	__u64 rtt_client_ns;
+	struct lat_agg srt;
+	struct lat_agg art;
+	__u64 srt_pending_ns;
+	__u64 art_request_ns;
+	__u64 zero_win_duration_ns;
+	struct hs_stamp syn[HS_SLOTS];
+	struct hs_stamp synack[HS_SLOTS];
+	__u32 flags;
+	__u32 srt_pending_end;
+	__u32 syn_count;
+	__u32 synack_count;
+	__u8 state; /* enum flow_state */
+	__u8 rst_state; /* state when the first RST was seen */
+	__u8 rst_dir; /* who sent the first RST */
+	__u8 anomalies; /* enum flow_anomaly bits already reported */
+	__u8 wscale[2]; /* from the SYN / SYN-ACK, 0xff if absent */
+	__u8 pad[2];
+};
+
+/* Map value: the lock guards every field of @s. */
+struct flow_entry {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	struct flow_stats s;
+};
+
+enum flow_event_type {
+	EV_FLOW_END = 1,
+	EV_ANOMALY = 2,
+};
+
+/* Ring-buffer records; both start with the same header so a reader can switch on type. */
+struct flow_event {
+	__u32 type; /* EV_FLOW_END */
+	__u32 detail; /* enum close_type */
+	__u64 ts_ns;
+	struct flow_stats s;
+};
+
+struct anomaly_event {
+	__u32 type; /* EV_ANOMALY */
+	__u32 detail; /* enum flow_anomaly bits raised by one packet */
+	__u64 ts_ns;
+	struct flow_key key;
+};
+
+/* Timeouts, in nanoseconds; defaults follow METRICS.md. */
+struct wire_timeouts {
+	__u64 established_ns;
+	__u64 closing_rst_ns;
+	__u64 opening_ns;
+	__u64 closed_fin_ns;
+	__u64 udp_ns;
+};
+
+#define NS_PER_SEC 1000000000ULL
+#define WIRE_DEFAULT_TIMEOUTS                                                                      \
+	{                                                                                          \
+		.established_ns = 300 * NS_PER_SEC, .closing_rst_ns = 35 * NS_PER_SEC,            \
+		.opening_ns = 5 * NS_PER_SEC, .closed_fin_ns = 2 * NS_PER_SEC,                     \
+		.udp_ns = 5 * NS_PER_SEC,                                                          \
+	}
+
+#define WIRE_DEFAULT_MAX_FLOWS 131072
+
+#endif /* NETOBS_H */

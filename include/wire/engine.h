@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The per-packet driver of the wire engine: parse, find or create the flow,
+ * run the state machine under the flow's lock, report ends and anomalies.
+ *
+ * The includer provides the platform before including this file:
+ *   WIRE_CTX                        the hook's context type
+ *   wire_ctx_data(ctx), wire_ctx_data_end(ctx)
+ *   wire_load_bytes(ctx, off, buf, len)  0 or -errno
+ *   wire_now()                      clock in ns
+ *   wire_count(idx)                 bump per-CPU counter idx
+ *   wire_timeouts()                 const struct wire_timeouts *
+ *   wire_scratch()                  struct wire_scratch * (per CPU), or NULL
+ *   wire_flow_id_ptr()              __u64 * shared creation counter, or NULL
+ *   wire_flow_lookup(key)           struct flow_entry *
+ *   wire_flow_insert(key, entry)    0, -EEXIST, or another -errno (table full)
+ *   wire_lock(entry) / wire_unlock(entry)
+ *   wire_emit(ptr, size)            0 or -errno
+ * xdp/ and tc/ get it from wire/platform.bpf.h, the userspace engine from
+ * userspace/wire_user.c.
+ */
+#ifndef NETOBS_WIRE_ENGINE_H
+#define NETOBS_WIRE_ENGINE_H
+
+#include "wire/flow.h"
+#include "wire/parse_l4.h"
+#include "wire/scratch.h"
+
+#ifndef EEXIST
+#define EEXIST 17
+#endif
+
+static __always_inline void wire_emit_anomaly(const struct flow_key *key, __u32 anom, __u64 now)
+{
+	struct anomaly_event a = {
+		.type = EV_ANOMALY,
+		.detail = anom,
+		.ts_ns = now,
+		.key = *key,
+	};
+
+	if (wire_emit(&a, sizeof(a)))
+		wire_count(CNT_RINGBUF_FULL);
+}
+
+static __always_inline __u64 wire_take_flow_id(__u64 *idp)
+{
+	return idp ? __sync_fetch_and_add(idp, 1) + 1 : 0;
+}
+
+/*
+ * Find or create the flow of a parsed packet and account it. A global
+ * function on the BPF side: the verifier checks it once, on its own, instead
+ * of once for every path through the parser.
+ */
+WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *pkt, __u32 segs)
+{
+	const struct wire_timeouts *t = wire_timeouts();
+	struct wire_scratch *sc;
+	struct flow_entry *e;
+	struct pkt_info p;
+	struct flow_key key;
+	__u64 now, *idp;
+	int from_lo, dir, ended = 0, err;
+
+	if (!pkt)
+		return 0;
+	p = *pkt;
+	from_lo = pkt_flow_key(&p, &key);
+	now = wire_now();
+	sc = wire_scratch();
+	idp = wire_flow_id_ptr();
+	if (!sc)
+		return 0;
+	sc->out.anom = 0;
+	sc->out.retrans = 0;
+
+	e = wire_flow_lookup(&key);
+	if (!e) {
+		struct flow_stats *f = &sc->entry.s;
+
+		flow_init(f, &key, &p, from_lo, now, wire_take_flow_id(idp));
+		flow_account(f, &p, flow_pkt_dir(f, from_lo), segs, now, &sc->out);
+		err = wire_flow_insert(&key, &sc->entry);
+		if (!err) {
+			wire_count(CNT_FLOWS_CREATED);
+			wire_count(CNT_FLOW_PACKETS);
+			if (sc->out.anom)
+				wire_emit_anomaly(&key, sc->out.anom, now);
+			return 0;
+		}
+		if (err != -EEXIST) {
+			wire_count(CNT_FLOW_TABLE_FULL);
+			return 0;
+		}
+		/* Another CPU created it between our lookup and insert. */
+		e = wire_flow_lookup(&key);
+		if (!e)
+			return 0;
+		sc->out.anom = 0;
+		sc->out.retrans = 0;
+	}
+
+	wire_lock(e);
+	dir = flow_pkt_dir(&e->s, from_lo);
+	if (flow_expired(&e->s, now, t) ||
+	    (p.proto == IPPROTO_TCP && flow_is_new_syn(&e->s, &p, dir))) {
+		int reason = flow_expired(&e->s, now, t) ? END_TIMEOUT : END_PORT_REUSE;
+
+		flow_finish(&e->s, e->s.last_seen_ns);
+		sc->ev.type = EV_FLOW_END;
+		sc->ev.detail = flow_close_type(&e->s, reason);
+		sc->ev.ts_ns = now;
+		wire_memcpy(&sc->ev.s, &e->s, sizeof(e->s));
+		flow_init(&e->s, &key, &p, from_lo, now, wire_take_flow_id(idp));
+		dir = flow_pkt_dir(&e->s, from_lo);
+		ended = 1;
+	}
+	flow_account(&e->s, &p, dir, segs, now, &sc->out);
+	wire_unlock(e);
+
+	wire_count(CNT_FLOW_PACKETS);
+	if (ended) {
+		wire_count(CNT_FLOWS_EVICTED);
+		wire_count(CNT_FLOWS_CREATED);
+		if (sc->ev.detail == CLOSE_PORT_REUSE)
+			sc->out.anom |= ANOM_PORT_REUSE;
+		if (wire_emit(&sc->ev, sizeof(sc->ev)))
+			wire_count(CNT_RINGBUF_FULL);
+	}
+	if (sc->out.anom)
+		wire_emit_anomaly(&key, sc->out.anom, now);
+	return 0;
+}
+
+/*
+ * Transport layer and flow update, for a packet whose L3 headers parsed.
+ * Global for the same reason as wire_flow_packet(): every path through the
+ * L2/L3 parser (VLAN depth, IPv6 extension headers) reaches it with its own
+ * verifier state, and here they all become one.
+ */
+WIRE_GLOBAL int wire_l4_packet(WIRE_CTX *ctx, struct pkt_info *p, __u32 l4_len, __u32 segs)
+{
+	int err;
+
+	if (!p)
+		return 0;
+	err = parse_l4(ctx, wire_ctx_data(ctx), wire_ctx_data_end(ctx), p, l4_len);
+	if (err) {
+		wire_count(-err);
+		return 0;
+	}
+	return wire_flow_packet(p, segs);
+}
+
+/*
+ * Process one frame. @wire_len is the frame length as the hook knows it (0 if
+ * just the buffer), @segs the GSO segment count (1 for a plain packet).
+ * Never changes the packet; the caller always passes it on.
+ */
+static __always_inline void wire_handle(WIRE_CTX *ctx, __u32 wire_len, __u32 segs)
+{
+	struct pkt_info p = {};
+	struct parse_result r;
+	__u32 l4_len = 0;
+
+	wire_count(CNT_PACKETS);
+	r = parse_l3(wire_ctx_data(ctx), wire_ctx_data_end(ctx), wire_len, &p, &l4_len);
+	if (r.verdict != PARSE_FLOW) {
+		wire_count(r.counter);
+		return;
+	}
+	wire_l4_packet(ctx, &p, l4_len, segs);
+}
+
+#endif /* NETOBS_WIRE_ENGINE_H */

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Per-flow TCP/UDP state machine: METRICS.md in code.
+ *
+ * Everything here is a pure function of (flow, packet, now): no helper calls
+ * and no map access, so the BPF side can run it under the flow's spin lock
+ * and the userspace engine can run it as plain C.
+ */
+#ifndef NETOBS_WIRE_FLOW_H
+#define NETOBS_WIRE_FLOW_H
+
+#include "wire/parse.h"
+#include "wire/scratch.h"
+
+/* Direction of a packet in the flow's roles. */
+static __always_inline int flow_pkt_dir(const struct flow_stats *f, int from_lo)
+{
+	int client_is_lo = !!(f->flags & FF_CLIENT_IS_LO);
+
+	return from_lo == client_is_lo ? DIR_C2S : DIR_S2C;
+}
+
+static __always_inline void lat_add(struct lat_agg *a, __u64 ns)
+{
+	if (!a->count || ns < a->min_ns)
+		a->min_ns = ns;
+	if (ns > a->max_ns)
+		a->max_ns = ns;
+	a->sum_ns += ns;
+	a->count++;
+}
+
+/*
+ * Roles: the sender of a SYN is the client, the sender of a SYN-ACK the
+ * server; otherwise the higher port is the client (ephemeral ports), and on
+ * equal ports the first sender.
+ */
+static __always_inline void flow_init(struct flow_stats *f, const struct flow_key *k,
+				      const struct pkt_info *p, int from_lo, __u64 now, __u64 id)
+{
+	int client_is_lo;
+
+	wire_memset(f, 0, sizeof(*f));
+	f->key = *k;
+	f->flow_id = id;
+	f->first_seen_ns = now;
+	f->wscale[0] = 0xff;
+	f->wscale[1] = 0xff;
+
+	if (p->proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN)) {
+		client_is_lo = (p->tcp_flags & TCPF_ACK) ? !from_lo : from_lo;
+		f->flags |= FF_HANDSHAKE_SEEN;
+	} else if (k->lo_port != k->hi_port) {
+		client_is_lo = 0; /* the hi endpoint has the higher port by construction */
+		if (k->lo_port > k->hi_port)
+			client_is_lo = 1;
+	} else {
+		client_is_lo = from_lo;
+	}
+	if (client_is_lo)
+		f->flags |= FF_CLIENT_IS_LO;
+}
+
+static __always_inline __u64 flow_timeout_ns(const struct flow_stats *f,
+					     const struct wire_timeouts *t)
+{
+	if (f->key.proto != IPPROTO_TCP)
+		return t->udp_ns;
+	switch (f->state) {
+	case FS_SYN_SENT:
+	case FS_SYN_RCVD:
+		return t->opening_ns;
+	case FS_CLOSED:
+		return t->closed_fin_ns;
+	case FS_RESET:
+		return t->closing_rst_ns;
+	default:
+		return t->established_ns;
+	}
+}
+
+static __always_inline int flow_expired(const struct flow_stats *f, __u64 now,
+					const struct wire_timeouts *t)
+{
+	return now > f->last_seen_ns && now - f->last_seen_ns > flow_timeout_ns(f, t);
+}
+
+/* DeepFlow's close classification; see METRICS.md "Close types". */
+static __always_inline int flow_close_type(const struct flow_stats *f, int reason)
+{
+	if ((f->flags & FF_RST_SEEN) && !(f->flags & FF_FIN_BOTH_FIRST)) {
+		if (f->rst_state == FS_SYN_SENT && f->rst_dir == DIR_S2C)
+			return CLOSE_SERVER_RESET;
+		if (f->rst_state == FS_SYN_SENT || f->rst_state == FS_SYN_RCVD)
+			return CLOSE_ESTABLISH_RST;
+		return f->rst_dir == DIR_C2S ? CLOSE_CLIENT_RST : CLOSE_SERVER_RST;
+	}
+	if ((f->flags & (FF_FIN_C2S | FF_FIN_S2C)) == (FF_FIN_C2S | FF_FIN_S2C))
+		return CLOSE_NORMAL;
+	if (f->flags & FF_QUEUE_OVERFLOW)
+		return CLOSE_QUEUE_OVERFLOW;
+	if (reason == END_PORT_REUSE)
+		return CLOSE_PORT_REUSE;
+	if (reason == END_FORCED)
+		return CLOSE_FORCED;
+	if (f->key.proto != IPPROTO_TCP)
+		return CLOSE_TIMEOUT;
+	if (f->state == FS_SYN_SENT)
+		return CLOSE_SYN_NO_ANSWER;
+	if (f->state == FS_SYN_RCVD)
+		return CLOSE_SYNACK_NO_ACK;
+	if (f->flags & FF_FIN_C2S)
+		return CLOSE_CLIENT_HALF_CLOSE;
+	if (f->flags & FF_FIN_S2C)
+		return CLOSE_SERVER_HALF_CLOSE;
+	return CLOSE_TIMEOUT;
+}
+
+/* Close the zero-window interval of a side that is still at zero. */
+static __always_inline void flow_finish(struct flow_stats *f, __u64 end)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		if ((f->flags & FF_ZW(d)) && end > f->side[d].zero_win_since_ns)
+			f->zero_win_duration_ns += end - f->side[d].zero_win_since_ns;
+		f->flags &= ~FF_ZW(d);
+	}
+}
+
+/*
+ * A SYN that starts a new connection on a 5-tuple still in the table: a new
+ * ISN, or a SYN where none was seen before, or from the other side.
+ */
+static __always_inline int flow_is_new_syn(const struct flow_stats *f, const struct pkt_info *p,
+					   int dir)
+{
+	if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_SYN)
+		return 0;
+	if (!(f->flags & FF_SYN_SEEN) || dir != DIR_C2S)
+		return 1;
+	return p->seq != f->side[DIR_C2S].isn;
+}
+
+static __always_inline void hs_push(struct hs_stamp *ring, __u32 count, const struct pkt_info *p,
+				    __u64 now)
+{
+	struct hs_stamp *s = &ring[(count - 1) & (HS_SLOTS - 1)];
+
+	s->ns = now;
+	s->tsval = p->has_ts ? p->tsval : 0;
+}
+
+/*
+ * Time of the segment a reply answers: the one whose TSval the reply echoes,
+ * else the latest one. @count segments were pushed so far (count >= 1).
+ */
+static __always_inline __u64 hs_match(const struct hs_stamp *ring, __u32 count,
+				      const struct pkt_info *p)
+{
+	__u32 n = count < HS_SLOTS ? count : HS_SLOTS;
+	__u32 i;
+
+	if (p->has_ts) {
+#pragma unroll
+		for (i = 0; i < HS_SLOTS; i++) {
+			if (i < n && ring[i].tsval == p->tsecr && ring[i].ns)
+				return ring[i].ns;
+		}
+	}
+	return ring[(count - 1) & (HS_SLOTS - 1)].ns;
+}
+
+static __always_inline void flow_handshake(struct flow_stats *f, const struct pkt_info *p,
+					   int dir, __u64 now, struct flow_pkt_out *out)
+{
+	__u8 fl = p->tcp_flags;
+
+	if ((fl & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN && dir == DIR_C2S) {
+		f->syn_count++;
+		f->flags |= FF_SYN_SEEN;
+		hs_push(f->syn, f->syn_count, p, now);
+		if (p->has_wscale)
+			f->wscale[DIR_C2S] = p->wscale;
+		if (f->state == FS_NONE)
+			f->state = FS_SYN_SENT;
+		if (f->syn_count > 1)
+			out->anom |= ANOM_SYN_REPEAT;
+	} else if ((fl & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK) && dir == DIR_S2C) {
+		f->synack_count++;
+		if (p->has_wscale)
+			f->wscale[DIR_S2C] = p->wscale;
+		if (!(f->flags & FF_RTT_SERVER) && (f->flags & FF_SYN_SEEN)) {
+			f->rtt_server_ns = now - hs_match(f->syn, f->syn_count, p);
+			f->flags |= FF_RTT_SERVER;
+		}
+		/* The client already acknowledged a SYN-ACK: the server dropped
+		 * that ACK, which Linux does when the accept queue is full.
+		 */
+		if (f->flags & FF_HS_ACKED) {
+			f->flags |= FF_QUEUE_OVERFLOW;
+			out->anom |= ANOM_QUEUE_OVERFLOW;
+		}
+		f->flags |= FF_SYNACK_SEEN;
+		hs_push(f->synack, f->synack_count, p, now);
+		if (f->state < FS_SYN_RCVD)
+			f->state = FS_SYN_RCVD;
+		if (f->synack_count > 1)
+			out->anom |= ANOM_SYNACK_REPEAT;
+	} else if ((fl & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_ACK && dir == DIR_C2S &&
+		   (f->flags & FF_SYNACK_SEEN) && !(f->flags & FF_HS_ACKED) &&
+		   p->ack == f->side[DIR_S2C].isn + 1) {
+		f->rtt_client_ns = now - hs_match(f->synack, f->synack_count, p);
+		f->flags |= FF_RTT_CLIENT | FF_HS_ACKED;
+		if (f->state == FS_SYN_RCVD)
+			f->state = FS_ESTABLISHED;
+	}
+}
+
+/*
+ * Sequence space of one segment: retransmission detection and the data RTT
+ * probe of the sending side. Sets out->retrans for a retransmission.
+ */
+static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
+				     const struct pkt_info *p, int dir, __u32 segs, __u64 now,
+				     struct flow_pkt_out *out)
+{
+	__u8 fl = p->tcp_flags;
+	__u32 seq_len = p->payload_len + !!(fl & TCPF_SYN) + !!(fl & TCPF_FIN);
+	__u32 end = p->seq + seq_len;
+
+	if (fl & TCPF_RST)
+		return;
+	if (!(f->flags & FF_SEQ(dir))) {
+		f->flags |= FF_SEQ(dir);
+		s->isn = p->seq;
+		s->snd_nxt = end;
+	} else {
+		/* A keepalive re-sends the byte before snd_nxt on purpose. */
+		int keepalive = !(fl & (TCPF_SYN | TCPF_FIN)) && p->payload_len <= 1 &&
+				p->seq == s->snd_nxt - 1;
+
+		if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive) {
+			out->retrans = 1;
+			s->retrans += segs;
+			s->retrans_bytes += p->payload_len;
+		}
+		if (seq_after(end, s->snd_nxt))
+			s->snd_nxt = end;
+	}
+	if (fl & TCPF_SYN)
+		s->isn = p->seq;
+
+	if (!p->payload_len)
+		return;
+	if (out->retrans) {
+		/* Karn: a retransmitted segment gives no sample. */
+		if ((f->flags & FF_PROBE(dir)) && seq_before(p->seq, s->probe_end))
+			f->flags &= ~FF_PROBE(dir);
+	} else if (!(f->flags & FF_PROBE(dir))) {
+		f->flags |= FF_PROBE(dir);
+		s->probe_end = end;
+		s->probe_ns = now;
+	}
+}
+
+/* The ACK field of a segment from @dir: samples the peer's data RTT probe. */
+static __always_inline void flow_ack(struct flow_stats *f, const struct pkt_info *p, int dir,
+				     __u64 now)
+{
+	int peer = !dir;
+	struct flow_side *ps = &f->side[peer & 1];
+
+	if (!(p->tcp_flags & TCPF_ACK) || (p->tcp_flags & TCPF_RST))
+		return;
+	if ((f->flags & FF_PROBE(peer)) && !seq_before(p->ack, ps->probe_end)) {
+		lat_add(&ps->ack_rtt, now - ps->probe_ns);
+		f->flags &= ~FF_PROBE(peer);
+	}
+}
+
+/*
+ * SRT: client data to the server's pure ACK of it. ART: the last client
+ * data segment of a request to the first server data segment after it.
+ */
+static __always_inline void flow_response_times(struct flow_stats *f, const struct pkt_info *p,
+						int dir, const struct flow_pkt_out *out, __u64 now)
+{
+	__u8 fl = p->tcp_flags;
+
+	if (dir == DIR_C2S) {
+		if (!p->payload_len)
+			return;
+		if (out->retrans) {
+			f->flags &= ~FF_SRT_PENDING;
+		} else {
+			f->flags |= FF_SRT_PENDING;
+			f->srt_pending_ns = now;
+			f->srt_pending_end = p->seq + p->payload_len;
+		}
+		f->flags |= FF_ART_PENDING;
+		f->art_request_ns = now;
+		return;
+	}
+	if ((f->flags & FF_SRT_PENDING) && (fl & TCPF_ACK) &&
+	    !seq_before(p->ack, f->srt_pending_end)) {
+		if (!p->payload_len && !(fl & (TCPF_SYN | TCPF_FIN | TCPF_RST)))
+			lat_add(&f->srt, now - f->srt_pending_ns);
+		f->flags &= ~FF_SRT_PENDING;
+	}
+	if ((f->flags & FF_ART_PENDING) && p->payload_len && !out->retrans) {
+		lat_add(&f->art, now - f->art_request_ns);
+		f->flags &= ~FF_ART_PENDING;
+	}
+}
+
+static __always_inline void flow_window(struct flow_stats *f, struct flow_side *s,
+					const struct pkt_info *p, int dir, __u64 now,
+					struct flow_pkt_out *out)
+{
+	if (p->tcp_flags & (TCPF_RST | TCPF_SYN))
+		return;
+	if (p->window == 0) {
+		s->zero_win++;
+		if (!(f->flags & FF_ZW(dir))) {
+			f->flags |= FF_ZW(dir);
+			s->zero_win_since_ns = now;
+		}
+		out->anom |= ANOM_ZERO_WINDOW;
+		return;
+	}
+	if (f->flags & FF_ZW(dir)) {
+		f->zero_win_duration_ns += now - s->zero_win_since_ns;
+		f->flags &= ~FF_ZW(dir);
+	}
+}
+
+static __always_inline void flow_close_flags(struct flow_stats *f, struct flow_side *s,
+					     const struct pkt_info *p, int dir, struct flow_pkt_out *out)
+{
+	__u8 fl = p->tcp_flags;
+
+	if (fl & TCPF_RST) {
+		s->rst++;
+		if (!(f->flags & FF_RST_SEEN)) {
+			f->flags |= FF_RST_SEEN;
+			f->rst_state = f->state;
+			f->rst_dir = dir;
+		}
+		f->state = FS_RESET;
+		out->anom |= ANOM_RST;
+		return;
+	}
+	if (fl & TCPF_FIN) {
+		s->fin++;
+		f->flags |= FF_FIN(dir);
+		if ((f->flags & (FF_FIN_C2S | FF_FIN_S2C)) == (FF_FIN_C2S | FF_FIN_S2C)) {
+			if (!(f->flags & FF_RST_SEEN))
+				f->flags |= FF_FIN_BOTH_FIRST;
+			if (f->state != FS_RESET)
+				f->state = FS_CLOSED;
+		} else if (f->state != FS_RESET) {
+			f->state = FS_CLOSING;
+		}
+	}
+}
+
+/*
+ * Account one packet (or one GSO super-packet of @segs segments) to @f.
+ * On return out->anom holds the anomalies this packet raised for the first
+ * time in this flow.
+ */
+static __always_inline void flow_account(struct flow_stats *f, const struct pkt_info *p, int dir,
+					 __u32 segs, __u64 now, struct flow_pkt_out *out)
+{
+	struct flow_side *s = &f->side[dir & 1];
+
+	f->last_seen_ns = now;
+	s->packets += segs;
+	s->bytes += p->l3_len + (__u64)(segs - 1) * p->hdr_len;
+	s->payload_bytes += p->payload_len;
+
+	if (p->proto == IPPROTO_TCP) {
+		/* Mid-stream flows count as established once both sides talked. */
+		if (f->state == FS_NONE && (f->flags & FF_SEQ(!dir)))
+			f->state = FS_ESTABLISHED;
+		flow_handshake(f, p, dir, now, out);
+		flow_seq(f, s, p, dir, segs, now, out);
+		flow_ack(f, p, dir, now);
+		flow_response_times(f, p, dir, out, now);
+		flow_window(f, s, p, dir, now, out);
+		flow_close_flags(f, s, p, dir, out);
+	}
+	out->anom &= ~(__u32)f->anomalies;
+	f->anomalies |= out->anom;
+}
+
+#endif /* NETOBS_WIRE_FLOW_H */

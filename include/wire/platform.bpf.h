@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The BPF platform of the wire engine: maps, clock and knobs shared by the
+ * XDP and TC programs. Each program object declares the same maps; the
+ * loader makes them one set with bpf_map__reuse_fd().
+ */
+#ifndef NETOBS_WIRE_PLATFORM_BPF_H
+#define NETOBS_WIRE_PLATFORM_BPF_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "netobs.h"
+#include "wire/scratch.h"
+
+/* Set before load. In live mode the verifier drops the replay branch. */
+const volatile __u8 replay_clock = 0;
+const volatile struct wire_timeouts wire_cfg_timeouts = WIRE_DEFAULT_TIMEOUTS;
+
+/* Replay only: the capture timestamp of the packet being run. */
+volatile __u64 replay_now_ns;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, WIRE_DEFAULT_MAX_FLOWS); /* resized by the loader */
+	__type(key, struct flow_key);
+	__type(value, struct flow_entry);
+} flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} flow_ids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wire_scratch);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20); /* resized by the loader */
+} events SEC(".maps");
+
+static __always_inline __u64 wire_now(void)
+{
+	if (replay_clock)
+		return replay_now_ns;
+	return bpf_ktime_get_ns();
+}
+
+static __always_inline void wire_count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline const struct wire_timeouts *wire_timeouts(void)
+{
+	return (const struct wire_timeouts *)&wire_cfg_timeouts;
+}
+
+static __always_inline __u64 *wire_flow_id_ptr(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&flow_ids, &zero);
+}
+
+#define wire_flow_lookup(key) ((struct flow_entry *)bpf_map_lookup_elem(&flows, key))
+#define wire_flow_insert(key, entry) bpf_map_update_elem(&flows, key, entry, BPF_NOEXIST)
+#define wire_lock(e) bpf_spin_lock(&(e)->lock)
+#define wire_unlock(e) bpf_spin_unlock(&(e)->lock)
+#define wire_emit(ptr, size) bpf_ringbuf_output(&events, ptr, size, 0)
+
+static __always_inline struct wire_scratch *wire_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+#endif /* NETOBS_WIRE_PLATFORM_BPF_H */

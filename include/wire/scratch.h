@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+#ifndef NETOBS_WIRE_SCRATCH_H
+#define NETOBS_WIRE_SCRATCH_H
+
+#include "netobs.h"
+
+/*
+ * Per-packet results. They live in memory the BPF verifier does not track
+ * (the scratch map value), not in registers: as tracked constants, every
+ * combination of them would multiply the states it has to explore.
+ */
+struct flow_pkt_out {
+	__u32 anom;
+	__u32 retrans;
+};
+
+/* Per-CPU working memory of the engine: flow records do not fit the BPF stack. */
+struct wire_scratch {
+	/*
+	 * Same layout as struct flow_entry, without the bpf_spin_lock type:
+	 * per-CPU maps may not hold locks, and the update ignores that word.
+	 */
+	struct {
+		__u32 lock_word;
+		__u32 pad;
+		struct flow_stats s;
+	} entry;
+	struct flow_event ev;
+	struct flow_pkt_out out;
+};
+
+#endif /* NETOBS_WIRE_SCRATCH_H */

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* netobs-xdp: command-line entry point. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "replay.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: netobs-xdp [-v|-q] COMMAND ...\n"
+		"\n"
+		"commands:\n"
+		"  replay [options] CAPTURE   run a pcap/pcapng capture through the wire engine\n"
+		"      --format table|json    output: a table (default) or NDJSON flow records\n"
+		"      --engine auto|bpf|user BPF programs via BPF_PROG_TEST_RUN (auto falls back\n"
+		"                             to the userspace build of the same engine)\n"
+		"      --max-flows N          flow table size (default %u)\n"
+		"      --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
+		"\n"
+		"  -v  debug output (includes libbpf's)   -q  errors only\n",
+		WIRE_DEFAULT_MAX_FLOWS);
+}
+
+/* One choice out of a list; the error names the flag and the allowed values. */
+static int parse_choice(const char *flag, const char *val, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(val, names[i]))
+			return i;
+	fprintf(stderr, "netobs-xdp: %s: '%s' is not one of:", flag, val);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", names[i]);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+static int parse_u64(const char *flag, const char *val, unsigned long long min,
+		     unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(val, &end, 10);
+	if (errno || end == val || *end || *out < min || *out > max || val[0] == '-') {
+		fprintf(stderr, "netobs-xdp: %s: '%s' is not a whole number from %llu to %llu\n",
+			flag, val, min, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_timeout(const char *val, struct wire_timeouts *t)
+{
+	static const char *const names[] = { "established", "closing_rst", "opening", "closed_fin",
+					     "udp" };
+	__u64 *slots[] = { &t->established_ns, &t->closing_rst_ns, &t->opening_ns,
+			   &t->closed_fin_ns, &t->udp_ns };
+	const char *eq = strchr(val, '=');
+	unsigned long long sec;
+	char state[32];
+	int i;
+
+	if (!eq || eq - val >= (long)sizeof(state)) {
+		fprintf(stderr, "netobs-xdp: --timeout: '%s' is not STATE=SECONDS\n", val);
+		return -EINVAL;
+	}
+	memcpy(state, val, eq - val);
+	state[eq - val] = 0;
+	i = parse_choice("--timeout", state, names, 5);
+	if (i < 0 || parse_u64("--timeout", eq + 1, 1, 86400 * 7, &sec))
+		return -EINVAL;
+	*slots[i] = sec * NS_PER_SEC;
+	return 0;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	static const char *const formats[] = { "table", "json" };
+	static const char *const engines[] = { "auto", "bpf", "user" };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "engine", required_argument, NULL, 'e' },
+		{ "max-flows", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct replay_opts o = { .out = stdout };
+	unsigned long long v;
+	int c, i;
+
+	wire_options_default(&o.wire);
+	o.wire.replay_clock = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if ((i = parse_choice("--format", optarg, formats, 2)) < 0)
+				return 2;
+			o.format = i;
+			break;
+		case 'e':
+			if ((i = parse_choice("--engine", optarg, engines, 3)) < 0)
+				return 2;
+			o.engine = i;
+			break;
+		case 'm':
+			if (parse_u64("--max-flows", optarg, 1, 1 << 24, &v))
+				return 2;
+			o.wire.max_flows = v;
+			break;
+		case 't':
+			if (parse_timeout(optarg, &o.wire.timeouts))
+				return 2;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "netobs-xdp: replay: expected one CAPTURE file, got %d\n",
+			argc - optind);
+		return 2;
+	}
+	o.path = argv[optind];
+	return replay_run(&o) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-v")) {
+			log_set_level(LOG_DEBUG);
+		} else if (!strcmp(argv[i], "-q")) {
+			log_set_level(LOG_ERROR);
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "netobs-xdp: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	log_route_libbpf();
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[i], "replay"))
+		return cmd_replay(argc - i, argv + i);
+	fprintf(stderr, "netobs-xdp: unknown command '%s' (commands: replay)\n", argv[i]);
+	return 2;
+}

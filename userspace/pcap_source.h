@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Capture reader: pcap and pcapng through libpcap, every supported link type
+ * turned into an Ethernet frame, the form the XDP program expects.
+ */
+#ifndef NETOBS_PCAP_SOURCE_H
+#define NETOBS_PCAP_SOURCE_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+/* Frames are cut to this: the engine reads headers, lengths come from IP. */
+#define PCAP_SOURCE_MAX_FRAME 2048
+
+struct pcap_source;
+
+struct pcap_frame {
+	const __u8 *data; /* Ethernet frame */
+	__u32 len;
+	__u64 ts_ns;
+};
+
+/* NULL on error, with a one-line reason naming the file in @err. */
+struct pcap_source *pcap_source_open(const char *path, char *err, size_t errlen);
+/* 1 with a frame, 0 at the end, -1 on a read error (reason in @err). */
+int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, size_t errlen);
+/* Frames dropped because the link header was shorter than its type requires. */
+__u64 pcap_source_short_frames(const struct pcap_source *s);
+const char *pcap_source_linktype(const struct pcap_source *s);
+void pcap_source_close(struct pcap_source *s);
+
+#endif /* NETOBS_PCAP_SOURCE_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * `netobs-xdp replay CAPTURE`: every frame of a capture through the XDP
+ * program with BPF_PROG_TEST_RUN, the clock set from each frame's capture
+ * timestamp, then one record per flow in first-seen order.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "names.h"
+#include "pcap_source.h"
+#include "replay.h"
+#include "sweep.h"
+
+/* Expired flows are ended every this much capture time, as the agent does live. */
+#define REPLAY_SWEEP_NS (1000000000ULL)
+
+struct replay_state {
+	struct flow_record *recs;
+	size_t n, cap;
+	__u64 anomalies[8];
+};
+
+static int add_record(void *ctx, const struct flow_record *r)
+{
+	struct replay_state *st = ctx;
+
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 1024;
+		struct flow_record *p = realloc(st->recs, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		st->recs = p;
+		st->cap = cap;
+	}
+	st->recs[st->n++] = *r;
+	return 0;
+}
+
+static int on_event(void *ctx, const void *data, size_t len)
+{
+	struct replay_state *st = ctx;
+	const struct anomaly_event *a = data;
+	struct flow_record r;
+	unsigned int i;
+
+	if (len >= sizeof(struct flow_event) && a->type == EV_FLOW_END) {
+		flow_record_from_event(&r, data);
+		return add_record(st, &r);
+	}
+	if (len >= sizeof(*a) && a->type == EV_ANOMALY)
+		for (i = 0; i < 8; i++)
+			if (a->detail & (1U << i))
+				st->anomalies[i]++;
+	return 0;
+}
+
+static struct wire_backend *open_engine(const struct replay_opts *o, struct replay_state *st)
+{
+	struct wire_backend *b = NULL;
+
+	if (o->engine != ENGINE_USER) {
+		b = wire_bpf_open(&o->wire, on_event, st);
+		if (b || o->engine == ENGINE_BPF) {
+			if (!b)
+				pr_err("cannot load the BPF programs: %s\n", strerror(errno));
+			return b;
+		}
+		pr_warn("cannot load the BPF programs (%s): replaying through the userspace build "
+			"of the same engine\n",
+			strerror(errno));
+	}
+	b = wire_user_open(&o->wire, on_event, st);
+	if (!b)
+		pr_err("cannot start the userspace engine: %s\n", strerror(errno));
+	return b;
+}
+
+static void report_skips(const struct replay_opts *o, const __u64 cnt[CNT_MAX], __u64 short_frames)
+{
+	__u64 bad = short_frames;
+	int i;
+
+	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
+		bad += cnt[i];
+	if (!bad)
+		return;
+	fprintf(stderr, "netobs-xdp: replay: %s: skipped %llu malformed packet%s:", o->path,
+		bad, bad == 1 ? "" : "s");
+	if (short_frames)
+		fprintf(stderr, " shorter_than_link_header=%llu", short_frames);
+	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
+		if (cnt[i])
+			fprintf(stderr, " %s=%llu", counter_name(i), cnt[i]);
+	fputc('\n', stderr);
+}
+
+int replay_run(const struct replay_opts *o)
+{
+	struct replay_state st = { 0 };
+	struct wire_backend *b = NULL;
+	struct pcap_source *src;
+	struct pcap_frame f;
+	__u64 cnt[CNT_MAX] = { 0 }, frames = 0, last_ts = 0, next_sweep = 0;
+	char err[512];
+	size_t i;
+	int rc;
+
+	src = pcap_source_open(o->path, err, sizeof(err));
+	if (!src) {
+		pr_err("replay: %s\n", err);
+		return -EINVAL;
+	}
+	b = open_engine(o, &st);
+	if (!b) {
+		rc = -errno;
+		goto cleanup;
+	}
+	pr_debug("replay: %s (%s) through the %s\n", o->path, pcap_source_linktype(src),
+		 b->ops->name);
+
+	while ((rc = pcap_source_next(src, &f, err, sizeof(err))) == 1) {
+		frames++;
+		last_ts = f.ts_ns;
+		if (!next_sweep)
+			next_sweep = f.ts_ns + REPLAY_SWEEP_NS;
+		rc = b->ops->run(b, f.data, f.len, f.ts_ns);
+		if (!rc)
+			rc = b->ops->poll(b);
+		if (!rc && f.ts_ns >= next_sweep) {
+			rc = wire_sweep(b, f.ts_ns, &o->wire.timeouts, 0, add_record, &st);
+			next_sweep = f.ts_ns + REPLAY_SWEEP_NS;
+		}
+		if (rc < 0) {
+			pr_err("replay: %s: frame %llu: %s\n", o->path, frames, strerror(-rc));
+			goto cleanup;
+		}
+	}
+	if (rc < 0) {
+		pr_err("replay: %s: %s\n", o->path, err);
+		rc = -EIO;
+		goto cleanup;
+	}
+	rc = b->ops->poll(b);
+	if (!rc)
+		rc = wire_sweep(b, last_ts, &o->wire.timeouts, 1, add_record, &st);
+	if (!rc)
+		rc = b->ops->poll(b);
+	if (rc < 0) {
+		pr_err("replay: %s: %s\n", o->path, strerror(-rc));
+		goto cleanup;
+	}
+	rc = b->ops->counters(b, cnt);
+	if (rc < 0)
+		goto cleanup;
+
+	qsort(st.recs, st.n, sizeof(*st.recs), flow_record_cmp);
+	if (o->format == REPLAY_TABLE)
+		flow_record_table_header(o->out);
+	for (i = 0; i < st.n; i++) {
+		if (o->format == REPLAY_JSON)
+			flow_record_json(o->out, &st.recs[i]);
+		else
+			flow_record_table_row(o->out, &st.recs[i]);
+	}
+	fflush(o->out);
+	pr_info("replay: %s: %llu frames (%s), %zu flows, engine: %s\n", o->path, frames,
+		pcap_source_linktype(src), st.n, b->ops->name);
+	report_skips(o, cnt, pcap_source_short_frames(src));
+	if (cnt[CNT_FLOW_TABLE_FULL])
+		pr_warn("replay: %s: flow table full: %llu"
+			" packets not tracked (raise --max-flows)\n",
+			o->path, cnt[CNT_FLOW_TABLE_FULL]);
+	if (cnt[CNT_RINGBUF_FULL])
+		pr_warn("replay: %s: ring buffer full: %llu events lost\n", o->path,
+			cnt[CNT_RINGBUF_FULL]);
+	rc = 0;
+
+cleanup:
+	wire_backend_destroy(b);
+	pcap_source_close(src);
+	free(st.recs);
+	return rc;
+}

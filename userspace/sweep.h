@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Ending flows from userspace: expired ones, or all of them at the end. */
+#ifndef NETOBS_SWEEP_H
+#define NETOBS_SWEEP_H
+
+#include "flow_record.h"
+#include "wire_backend.h"
+
+typedef int (*flow_record_fn)(void *ctx, const struct flow_record *r);
+
+/*
+ * End every flow idle past its timeout at @now, or with @all every flow (those
+ * not expired as `forced` unless their state says how they closed). Each ended
+ * flow is passed to @fn and removed from the table. Returns flows ended or -errno.
+ */
+int wire_sweep(struct wire_backend *b, __u64 now, const struct wire_timeouts *t, int all,
+	       flow_record_fn fn, void *ctx);
+
+/* Turn a ring-buffer flow-end event into a record. */
+void flow_record_from_event(struct flow_record *r, const struct flow_event *ev);
+
+#endif /* NETOBS_SWEEP_H */

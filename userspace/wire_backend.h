@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * One interface over the two builds of the wire engine: the BPF programs
+ * (run through BPF_PROG_TEST_RUN, or live on an interface) and the same
+ * source compiled as plain C. Replay and the tests do not care which.
+ */
+#ifndef NETOBS_WIRE_BACKEND_H
+#define NETOBS_WIRE_BACKEND_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "netobs.h"
+
+struct wire_options {
+	__u32 max_flows;
+	__u32 ringbuf_bytes;
+	struct wire_timeouts timeouts;
+	int replay_clock; /* time comes from wire_backend_run()'s now_ns */
+};
+
+void wire_options_default(struct wire_options *o);
+
+/* Called for each ring-buffer record (struct flow_event or anomaly_event). */
+typedef int (*wire_event_fn)(void *ctx, const void *data, size_t len);
+typedef int (*wire_flow_fn)(void *ctx, const struct flow_stats *f);
+
+struct wire_backend;
+
+struct wire_backend_ops {
+	const char *name;
+	/* Run one Ethernet frame through the ingress program. */
+	int (*run)(struct wire_backend *b, const void *frame, __u32 len, __u64 now_ns);
+	/* Deliver pending events to the event callback. */
+	int (*poll)(struct wire_backend *b);
+	int (*for_each_flow)(struct wire_backend *b, wire_flow_fn fn, void *ctx);
+	int (*delete_flow)(struct wire_backend *b, const struct flow_key *key);
+	int (*counters)(struct wire_backend *b, __u64 out[CNT_MAX]);
+	void (*destroy)(struct wire_backend *b);
+};
+
+struct wire_backend {
+	const struct wire_backend_ops *ops;
+	wire_event_fn on_event;
+	void *event_ctx;
+};
+
+/* Both return NULL and set errno on failure. */
+struct wire_backend *wire_user_open(const struct wire_options *o, wire_event_fn fn, void *ctx);
+struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn fn, void *ctx);
+
+static inline void wire_backend_destroy(struct wire_backend *b)
+{
+	if (b)
+		b->ops->destroy(b);
+}
+
+#endif /* NETOBS_WIRE_BACKEND_H */

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Loader for the wire engine's BPF programs, and its replay backend. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "wire_bpf.h"
+#include "wire_xdp.skel.h"
+#include "wire_tc.skel.h"
+
+int wire_bpf_xdp_prog_fd(const struct wire_bpf *w)
+{
+	return bpf_program__fd(w->xdp->progs.netobs_xdp);
+}
+
+int wire_bpf_tc_prog_fd(const struct wire_bpf *w)
+{
+	return bpf_program__fd(w->tc->progs.netobs_tc_egress);
+}
+
+int wire_bpf_flows_fd(const struct wire_bpf *w)
+{
+	return bpf_map__fd(w->xdp->maps.flows);
+}
+
+int wire_bpf_lookup_flow(const struct wire_bpf *w, const struct flow_key *key,
+			 struct flow_stats *out)
+{
+	struct flow_entry e;
+
+	if (bpf_map_lookup_elem_flags(wire_bpf_flows_fd(w), key, &e, BPF_F_LOCK))
+		return -errno;
+	*out = e.s;
+	return 0;
+}
+
+static int rb_event(void *ctx, void *data, size_t len)
+{
+	struct wire_backend *b = ctx;
+
+	return b->on_event ? b->on_event(b->event_ctx, data, len) : 0;
+}
+
+static int bpf_run(struct wire_backend *b, const void *frame, __u32 len, __u64 now_ns)
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len, .repeat = 1);
+
+	w->xdp->bss->replay_now_ns = now_ns;
+	if (bpf_prog_test_run_opts(wire_bpf_xdp_prog_fd(w), &opts))
+		return -errno;
+	return 0;
+}
+
+static int bpf_poll(struct wire_backend *b)
+{
+	int n = ring_buffer__consume(((struct wire_bpf *)b)->rb);
+
+	return n < 0 ? n : 0;
+}
+
+static int bpf_for_each(struct wire_backend *b, wire_flow_fn fn, void *ctx)
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+	int fd = wire_bpf_flows_fd(w), err;
+	struct flow_key key, next, *prev = NULL;
+	struct flow_entry e;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem_flags(fd, &key, &e, BPF_F_LOCK))
+			continue; /* deleted meanwhile */
+		err = fn(ctx, &e.s);
+		if (err)
+			return err;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static int bpf_delete_flow(struct wire_backend *b, const struct flow_key *key)
+{
+	if (bpf_map_delete_elem(wire_bpf_flows_fd((struct wire_bpf *)b), key))
+		return -errno;
+	return 0;
+}
+
+static int bpf_counters(struct wire_backend *b, __u64 out[CNT_MAX])
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+	int fd = bpf_map__fd(w->xdp->maps.counters);
+	__u64 *vals = calloc(w->ncpus, sizeof(__u64));
+	__u32 i;
+	int c, err = 0;
+
+	if (!vals)
+		return -ENOMEM;
+	for (i = 0; i < CNT_MAX; i++) {
+		out[i] = 0;
+		if (bpf_map_lookup_elem(fd, &i, vals)) {
+			err = -errno;
+			break;
+		}
+		for (c = 0; c < w->ncpus; c++)
+			out[i] += vals[c];
+	}
+	free(vals);
+	return err;
+}
+
+static void bpf_destroy(struct wire_backend *b)
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+
+	ring_buffer__free(w->rb);
+	wire_tc__destroy(w->tc);
+	wire_xdp__destroy(w->xdp);
+	free(w);
+}
+
+static const struct wire_backend_ops bpf_ops = {
+	.name = "BPF programs via BPF_PROG_TEST_RUN",
+	.run = bpf_run,
+	.poll = bpf_poll,
+	.for_each_flow = bpf_for_each,
+	.delete_flow = bpf_delete_flow,
+	.counters = bpf_counters,
+	.destroy = bpf_destroy,
+};
+
+/* Knobs are read-only after load: the verifier prunes on them. */
+#define SET_KNOBS(skel, o)                                                                         \
+	do {                                                                                       \
+		(skel)->rodata->replay_clock = !!(o)->replay_clock;                                \
+		memcpy((void *)&(skel)->rodata->wire_cfg_timeouts, &(o)->timeouts,                 \
+		       sizeof((o)->timeouts));                                                     \
+	} while (0)
+
+static int share_maps(struct wire_bpf *w)
+{
+	struct {
+		struct bpf_map *from, *to;
+	} pairs[] = {
+		{ w->xdp->maps.flows, w->tc->maps.flows },
+		{ w->xdp->maps.counters, w->tc->maps.counters },
+		{ w->xdp->maps.flow_ids, w->tc->maps.flow_ids },
+		{ w->xdp->maps.scratch, w->tc->maps.scratch },
+		{ w->xdp->maps.events, w->tc->maps.events },
+	};
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		err = bpf_map__reuse_fd(pairs[i].to, bpf_map__fd(pairs[i].from));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn fn, void *ctx)
+{
+	struct wire_bpf *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return NULL;
+	w->b.ops = &bpf_ops;
+	w->b.on_event = fn;
+	w->b.event_ctx = ctx;
+	w->ncpus = libbpf_num_possible_cpus();
+	if (w->ncpus < 0) {
+		err = w->ncpus;
+		goto cleanup;
+	}
+
+	w->xdp = wire_xdp__open();
+	if (!w->xdp) {
+		err = -errno;
+		goto cleanup;
+	}
+	SET_KNOBS(w->xdp, o);
+	bpf_map__set_max_entries(w->xdp->maps.flows, o->max_flows);
+	bpf_map__set_max_entries(w->xdp->maps.events, o->ringbuf_bytes);
+	err = wire_xdp__load(w->xdp);
+	if (err)
+		goto cleanup;
+
+	w->tc = wire_tc__open();
+	if (!w->tc) {
+		err = -errno;
+		goto cleanup;
+	}
+	SET_KNOBS(w->tc, o);
+	err = share_maps(w);
+	if (err)
+		goto cleanup;
+	err = wire_tc__load(w->tc);
+	if (err)
+		goto cleanup;
+
+	w->rb = ring_buffer__new(bpf_map__fd(w->xdp->maps.events), rb_event, &w->b, NULL);
+	if (!w->rb) {
+		err = -errno;
+		goto cleanup;
+	}
+	return &w->b;
+
+cleanup:
+	bpf_destroy(&w->b);
+	errno = -err;
+	return NULL;
+}

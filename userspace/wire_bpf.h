@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+#ifndef NETOBS_WIRE_BPF_H
+#define NETOBS_WIRE_BPF_H
+
+#include "wire_backend.h"
+
+struct wire_xdp;
+struct wire_tc;
+struct ring_buffer;
+
+/* The XDP and TC programs loaded as one engine: they share every map. */
+struct wire_bpf {
+	struct wire_backend b;
+	struct wire_xdp *xdp;
+	struct wire_tc *tc;
+	struct ring_buffer *rb;
+	int ncpus;
+};
+
+int wire_bpf_xdp_prog_fd(const struct wire_bpf *w);
+int wire_bpf_tc_prog_fd(const struct wire_bpf *w);
+int wire_bpf_flows_fd(const struct wire_bpf *w);
+/* Read one flow under its lock; -ENOENT when absent. */
+int wire_bpf_lookup_flow(const struct wire_bpf *w, const struct flow_key *key,
+			 struct flow_stats *out);
+
+#endif /* NETOBS_WIRE_BPF_H */

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Ingress: the wire engine on XDP. Observes only; every packet passes. */
+#include "wire/platform.bpf.h"
+
+#define WIRE_CTX struct xdp_md
+#define wire_ctx_data(ctx) ((void *)(long)(ctx)->data)
+#define wire_ctx_data_end(ctx) ((void *)(long)(ctx)->data_end)
+#define wire_load_bytes(ctx, off, buf, len) bpf_xdp_load_bytes(ctx, off, buf, len)
+
+#include "wire/engine.h"
+
+SEC("xdp")
+int netobs_xdp(struct xdp_md *ctx)
+{
+	wire_handle(ctx, 0, 1);
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
