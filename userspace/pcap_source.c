@@ -26,7 +26,8 @@ struct pcap_source {
 static int dlt_supported(int dlt)
 {
 	return dlt == DLT_EN10MB || dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 ||
-	       dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6;
+	       dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6 || dlt == DLT_NULL ||
+	       dlt == DLT_LOOP;
 }
 
 struct pcap_source *pcap_source_open(const char *path, char *err, size_t errlen)
@@ -58,7 +59,7 @@ struct pcap_source *pcap_source_open(const char *path, char *err, size_t errlen)
 	if (!dlt_supported(s->dlt)) {
 		snprintf(err, errlen,
 			 "%s: unsupported link type %s (%d); supported: EN10MB, LINUX_SLL, "
-			 "LINUX_SLL2, RAW, IPV4, IPV6",
+			 "LINUX_SLL2, RAW, IPV4, IPV6, NULL, LOOP",
 			 path, pcap_datalink_val_to_name(s->dlt) ?: "?", s->dlt);
 		pcap_source_close(s);
 		return NULL;
@@ -123,6 +124,17 @@ int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, siz
 				goto short_frame;
 			f->len = to_ethernet(s, d + SLL2_HLEN, len - SLL2_HLEN, d);
 			break;
+		case DLT_NULL:
+		case DLT_LOOP:
+			/* A 4-byte address family in the capturing host's (NULL) or
+			 * network (LOOP) byte order; IPv6's value differs by OS, so the
+			 * version nibble decides, as for raw IP.
+			 */
+			if (len < 5)
+				goto short_frame;
+			d += 4;
+			len -= 4;
+			/* fallthrough */
 		default: /* raw IP: the version nibble says which */
 			if (len < 1)
 				goto short_frame;

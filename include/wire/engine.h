@@ -72,8 +72,7 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *pkt, __u32 segs)
 	idp = wire_flow_id_ptr();
 	if (!sc)
 		return 0;
-	sc->out.anom = 0;
-	sc->out.retrans = 0;
+	wire_memset(&sc->out, 0, sizeof(sc->out));
 
 	e = wire_flow_lookup(&key);
 	if (!e) {
@@ -97,8 +96,7 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *pkt, __u32 segs)
 		e = wire_flow_lookup(&key);
 		if (!e)
 			return 0;
-		sc->out.anom = 0;
-		sc->out.retrans = 0;
+		wire_memset(&sc->out, 0, sizeof(sc->out));
 	}
 
 	wire_lock(e);

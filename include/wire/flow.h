@@ -214,6 +214,12 @@ static __always_inline void flow_handshake(struct flow_stats *f, const struct pk
 		f->flags |= FF_RTT_CLIENT | FF_HS_ACKED;
 		if (f->state == FS_SYN_RCVD)
 			f->state = FS_ESTABLISHED;
+	} else if (p->payload_len && !(fl & TCPF_SYN) &&
+		   (f->state == FS_SYN_SENT || f->state == FS_SYN_RCVD)) {
+		/* Data flows only on an open connection: the ACK that opened it
+		 * was not seen here (asymmetric path, or lost before us).
+		 */
+		f->state = FS_ESTABLISHED;
 	}
 }
 
@@ -240,6 +246,7 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 		int keepalive = !(fl & (TCPF_SYN | TCPF_FIN)) && p->payload_len <= 1 &&
 				p->seq == s->snd_nxt - 1;
 
+		out->keepalive = keepalive;
 		if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive) {
 			out->retrans = 1;
 			s->retrans += segs;
@@ -251,7 +258,8 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 	if (fl & TCPF_SYN)
 		s->isn = p->seq;
 
-	if (!p->payload_len)
+	/* A keepalive's byte is not data: it starts no RTT probe. */
+	if (!p->payload_len || out->keepalive)
 		return;
 	if (out->retrans) {
 		/* Karn: a retransmitted segment gives no sample. */
@@ -288,6 +296,8 @@ static __always_inline void flow_response_times(struct flow_stats *f, const stru
 {
 	__u8 fl = p->tcp_flags;
 
+	if (out->keepalive)
+		return;
 	if (dir == DIR_C2S) {
 		if (!p->payload_len)
 			return;

@@ -1,0 +1,378 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""Crafted captures with expected flow records known by construction.
+
+Each scenario writes OUTDIR/<name>.pcap and adds its expected records to
+OUTDIR/expected.json: {name: {"flows": [{field: value}...], "skipped": {...}}}.
+Times are chosen in whole microseconds so every expected latency is exact.
+Byte counts are the IP lengths of the packets as built here.
+
+Run with Debian's python3 (/usr/bin/python3), which has scapy.
+"""
+import json
+import os
+import sys
+
+from scapy.all import (IP, TCP, UDP, Dot1AD, Dot1Q, Ether, IPOption, IPv6,
+                       IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
+                       IPv6ExtHdrHopByHop, Raw, wrpcap)
+
+T0 = 1700000000  # capture epoch, seconds
+US = 1e-6
+
+
+def ether():
+    # Fixed addresses: scapy would otherwise try to resolve them.
+    return Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+
+
+class Conv:
+    """One TCP connection; tracks sequence numbers and per-direction totals."""
+
+    def __init__(self, cip, cport, sip, sport, v6=False, l2=None, cisn=1000, sisn=5000,
+                 ip_opts=None, ext=None):
+        self.cip, self.cport, self.sip, self.sport = cip, cport, sip, sport
+        self.v6, self.l2, self.ip_opts, self.ext = v6, l2, ip_opts, ext
+        self.nxt = {"c": cisn, "s": sisn}
+        self.isn = {"c": cisn, "s": sisn}
+        self.pkts = {"c": 0, "s": 0}
+        self.bytes = {"c": 0, "s": 0}
+        self.payload = {"c": 0, "s": 0}
+        self.out = []
+
+    def pkt(self, side, t_us, flags, n=0, seq=None, ack=None, win=65535, opts=None,
+            advance=True):
+        src, dst = (self.cip, self.sip) if side == "c" else (self.sip, self.cip)
+        sp, dp = (self.cport, self.sport) if side == "c" else (self.sport, self.cport)
+        other = "s" if side == "c" else "c"
+        s = self.nxt[side] if seq is None else seq
+        a = self.nxt[other] if ack is None else ack
+        if "A" not in flags:
+            a = 0
+        tcp = TCP(sport=sp, dport=dp, flags=flags, seq=s, ack=a, window=win,
+                  options=opts or [])
+        if self.v6:
+            l3 = IPv6(src=src, dst=dst)
+            if self.ext:
+                for e in self.ext:
+                    l3 = l3 / e()
+        else:
+            l3 = IP(src=src, dst=dst, options=self.ip_opts or [])
+        p = l3 / tcp
+        if n:
+            p = p / Raw(b"x" * n)
+        frame = (self.l2() if self.l2 else ether()) / p
+        frame.time = T0 + t_us * US
+        self.out.append(frame)
+        self.pkts[side] += 1
+        self.bytes[side] += len(p)
+        self.payload[side] += n
+        if advance:
+            end = s + n + (1 if "S" in flags else 0) + (1 if "F" in flags else 0)
+            if (end - self.nxt[side]) % (1 << 32) < (1 << 31):
+                self.nxt[side] = end
+        return frame
+
+    def handshake(self, t_syn, t_synack, t_ack, syn_opts=None, synack_opts=None, ack_opts=None):
+        self.pkt("c", t_syn, "S", opts=syn_opts)
+        self.pkt("s", t_synack, "SA", opts=synack_opts)
+        self.pkt("c", t_ack, "A", opts=ack_opts)
+
+    def totals(self):
+        return {
+            "packets_c2s": self.pkts["c"], "packets_s2c": self.pkts["s"],
+            "bytes_c2s": self.bytes["c"], "bytes_s2c": self.bytes["s"],
+            "payload_bytes_c2s": self.payload["c"], "payload_bytes_s2c": self.payload["s"],
+        }
+
+    def ends(self, first_us, last_us):
+        return {"first_seen_ns": (T0 * 1000000 + first_us) * 1000,
+                "last_seen_ns": (T0 * 1000000 + last_us) * 1000}
+
+    def names(self):
+        fmt = "[%s]:%d" if self.v6 else "%s:%d"
+        return {"client": fmt % (self.cip, self.cport), "server": fmt % (self.sip, self.sport)}
+
+
+def udp_frame(t_us, src, sport, dst, dport, n):
+    f = ether() / IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(b"u" * n)
+    f.time = T0 + t_us * US
+    return f
+
+
+SCENARIOS = {}
+
+
+def scenario(fn):
+    SCENARIOS[fn.__name__] = fn
+    return fn
+
+
+@scenario
+def tcp_normal_v4():
+    """Handshake, two request/response exchanges, FIN both ways."""
+    c = Conv("10.0.0.1", 40000, "10.0.0.2", 80)
+    c.handshake(0, 1000, 1500, syn_opts=[("MSS", 1460), ("SAckOK", b""), ("WScale", 7)],
+                synack_opts=[("MSS", 1460), ("SAckOK", b""), ("WScale", 8)])
+    c.pkt("c", 2000, "PA", 100)           # request 1; probe c2s, SRT/ART start
+    c.pkt("s", 2300, "A")                 # pure ACK: SRT 300, ack_rtt_server 300
+    c.pkt("s", 5000, "PA", 500)           # response 1: ART 3000; probe s2c
+    c.pkt("c", 5800, "A")                 # ack_rtt_client 800
+    c.pkt("c", 20000, "PA", 50)           # request 2
+    c.pkt("s", 20700, "PA", 200)          # response acks it: ART 700, ack_rtt_server 700
+    c.pkt("c", 21000, "A")                # ack_rtt_client 300
+    c.pkt("c", 30000, "FA")
+    c.pkt("s", 30400, "FA")
+    c.pkt("c", 30600, "A")
+    flow = dict(proto="tcp", handshake_seen=True, syn_count=1, synack_count=1,
+                rtt_server_us=1000.0, rtt_client_us=500.0, syn_rtt_us=1500.0,
+                ack_rtt_client_avg_us=550.0, ack_rtt_client_min_us=300.0,
+                ack_rtt_client_max_us=800.0, ack_rtt_client_count=2,
+                ack_rtt_server_avg_us=500.0, ack_rtt_server_min_us=300.0,
+                ack_rtt_server_max_us=700.0, ack_rtt_server_count=2,
+                srt_avg_us=300.0, srt_max_us=300.0, srt_count=1,
+                art_avg_us=1850.0, art_max_us=3000.0, art_count=2,
+                retrans_c2s=0, retrans_s2c=0, zero_win_c2s=0, zero_win_s2c=0,
+                zero_win_duration_us=0.0, rst_c2s=0, rst_s2c=0, fin_c2s=1, fin_s2c=1,
+                close_type="normal", **c.totals(), **c.names(), **c.ends(0, 30600))
+    return c.out, [flow]
+
+
+@scenario
+def tcp_retrans_ipv6_ext():
+    """IPv6 with hop-by-hop and destination options; a retransmission and a keepalive."""
+    c = Conv("2001:db8::1", 50000, "2001:db8::2", 443, v6=True,
+             ext=[IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt])
+    c.handshake(0, 200, 300)
+    c.pkt("c", 1000, "A", 1000)                     # seg1: probe starts
+    s2 = c.nxt["c"]
+    c.pkt("c", 1010, "A", 1000)                     # seg2: probe stays on seg1
+    c.pkt("c", 1020, "PA", 1000)                    # seg3
+    c.pkt("s", 1400, "A", ack=c.isn["c"] + 1 + 1000)  # acks seg1: ack_rtt_server 400
+    c.pkt("c", 1500, "A", 1000, seq=s2, advance=False)  # seg2 again: retransmission
+    c.pkt("s", 1900, "A")                            # acks all
+    c.pkt("c", 60000000, "A", 1, seq=c.nxt["c"] - 1, advance=False)  # keepalive
+    c.pkt("s", 60000100, "A")
+    c.pkt("c", 60000200, "RA")
+    flow = dict(proto="tcp", handshake_seen=True, syn_count=1, synack_count=1,
+                rtt_server_us=200.0, rtt_client_us=100.0, syn_rtt_us=300.0,
+                ack_rtt_server_count=1, ack_rtt_server_avg_us=400.0,
+                ack_rtt_server_min_us=400.0, ack_rtt_server_max_us=400.0,
+                ack_rtt_client_count=0, ack_rtt_client_avg_us=None,
+                retrans_c2s=1, retrans_bytes_c2s=1000, retrans_s2c=0, retrans_bytes_s2c=0,
+                rst_c2s=1, rst_s2c=0, fin_c2s=0, fin_s2c=0, close_type="client_rst",
+                **c.totals(), **c.names(), **c.ends(0, 60000200))
+    return c.out, [flow]
+
+
+@scenario
+def tcp_syn_repeat_timestamps():
+    """Two SYNs; the SYN-ACK echoes the first one's TSval, so RTT counts from it."""
+    c = Conv("10.1.0.1", 33000, "10.1.0.2", 8080)
+    c.pkt("c", 0, "S", opts=[("Timestamp", (100, 0))])
+    c.pkt("c", 1000000, "S", seq=c.isn["c"], advance=False, opts=[("Timestamp", (1100, 0))])
+    c.pkt("s", 1000500, "SA", opts=[("Timestamp", (7000, 100))])
+    c.pkt("c", 1000700, "A", opts=[("Timestamp", (1101, 7000))])
+    c.pkt("s", 1002000, "RA")
+    flow = dict(syn_count=2, synack_count=1, rtt_server_us=1000500.0, rtt_client_us=200.0,
+                syn_rtt_us=1000700.0, retrans_c2s=1, retrans_bytes_c2s=0,
+                rst_s2c=1, close_type="server_rst", **c.totals(), **c.names(),
+                **c.ends(0, 1002000))
+    return c.out, [flow]
+
+
+@scenario
+def tcp_zero_window_qinq():
+    """802.1ad + 802.1Q tags; the server's window closes twice and reopens."""
+    c = Conv("192.168.5.1", 41000, "192.168.5.2", 9000,
+             l2=lambda: ether() / Dot1AD(vlan=100) / Dot1Q(vlan=200))
+    c.handshake(0, 100, 200)
+    c.pkt("c", 1000, "PA", 1000)
+    c.pkt("s", 10000, "A", win=0)
+    c.pkt("s", 20000, "A", win=0)
+    c.pkt("s", 50000, "A", win=1024)
+    c.pkt("c", 51000, "PA", 1000)
+    flow = dict(zero_win_s2c=2, zero_win_c2s=0, zero_win_duration_us=40000.0,
+                close_type="forced", **c.totals(), **c.names(), **c.ends(0, 51000))
+    return c.out, [flow]
+
+
+@scenario
+def tcp_handshake_failures():
+    """Refused, unanswered, half-open and reset handshakes; each ends its own way."""
+    out, flows = [], []
+
+    a = Conv("10.2.0.1", 40001, "10.2.0.2", 81)     # refused
+    a.pkt("c", 0, "S")
+    a.pkt("s", 150, "RA", ack=a.isn["c"] + 1)
+    flows.append(dict(close_type="server_reset", syn_count=1, synack_count=0, rst_s2c=1,
+                      rtt_server_us=None, syn_rtt_us=None, **a.totals(), **a.names()))
+
+    b = Conv("10.2.0.1", 40002, "10.2.0.2", 82)     # no answer, SYN repeated
+    b.pkt("c", 1000, "S")
+    b.pkt("c", 1001000, "S", seq=b.isn["c"], advance=False)
+    b.pkt("c", 3001000, "S", seq=b.isn["c"], advance=False)
+    flows.append(dict(close_type="syn_no_answer", syn_count=3, retrans_c2s=2, **b.totals(),
+                      **b.names()))
+
+    c = Conv("10.2.0.1", 40003, "10.2.0.2", 83)     # SYN-ACK never acknowledged
+    c.pkt("c", 2000, "S")
+    c.pkt("s", 2500, "SA")
+    flows.append(dict(close_type="synack_no_ack", syn_count=1, synack_count=1,
+                      rtt_server_us=500.0, rtt_client_us=None, **c.totals(), **c.names()))
+
+    d = Conv("10.2.0.1", 40004, "10.2.0.2", 84)     # client resets the handshake
+    d.pkt("c", 3000, "S")
+    d.pkt("s", 3400, "SA")
+    d.pkt("c", 3600, "R", ack=0)
+    flows.append(dict(close_type="establish_rst", rst_c2s=1, **d.totals(), **d.names()))
+
+    # Ten seconds later: the capture's clock passes the 5 s opening timeout.
+    late = udp_frame(13000000, "10.9.9.9", 5000, "10.9.9.8", 5001, 10)
+    for conv in (a, b, c, d):
+        out += conv.out
+    out.sort(key=lambda f: f.time)
+    out.append(late)
+    # The higher port is the client: 10.9.9.8:5001 only received.
+    flows.append(dict(proto="udp", client="10.9.9.8:5001", server="10.9.9.9:5000",
+                      packets_c2s=0, packets_s2c=1, handshake_seen=False, close_type="forced"))
+    return out, flows
+
+
+@scenario
+def tcp_idle_endings():
+    """Established flows idle past 300 s: one half-closed by the client, one plain."""
+    a = Conv("10.3.0.1", 45001, "10.3.0.2", 22)
+    a.handshake(0, 100, 200)
+    a.pkt("c", 1000, "PA", 10)
+    a.pkt("s", 1200, "A")
+    a.pkt("c", 2000, "FA")
+    a.pkt("s", 2100, "A")
+    b = Conv("10.3.0.1", 45002, "10.3.0.2", 22)
+    b.handshake(3000, 3100, 3200)
+    b.pkt("c", 4000, "PA", 10)
+    b.pkt("s", 4100, "PA", 20)
+    late = udp_frame(400000000, "10.9.9.9", 5000, "10.9.9.8", 53, 10)
+    out = sorted(a.out + b.out, key=lambda f: f.time) + [late]
+    return out, [
+        dict(close_type="client_half_close", fin_c2s=1, fin_s2c=0, **a.totals(), **a.names()),
+        dict(close_type="timeout", **b.totals(), **b.names()),
+        dict(proto="udp", client="10.9.9.9:5000", server="10.9.9.8:53", packets_c2s=1,
+             packets_s2c=0, close_type="forced"),
+    ]
+
+
+@scenario
+def tcp_port_reuse_and_queue_overflow():
+    """A new SYN (new ISN) on a live 5-tuple; a SYN-ACK repeated after the client's ACK."""
+    a = Conv("10.4.0.1", 46000, "10.4.0.2", 3306)
+    a.handshake(0, 100, 200)
+    a.pkt("c", 1000, "PA", 10)
+    a.pkt("s", 1100, "PA", 10)
+    first = a.totals()
+    b = Conv("10.4.0.1", 46000, "10.4.0.2", 3306, cisn=900000, sisn=700000)
+    b.handshake(5000, 5100, 5200)
+    b.pkt("c", 6000, "FA")
+    b.pkt("s", 6100, "FA")
+    b.pkt("c", 6200, "A")
+    q = Conv("10.4.0.1", 46001, "10.4.0.2", 3306)
+    q.handshake(7000, 7100, 7200)
+    q.pkt("s", 1007100, "SA", seq=q.isn["s"], advance=False)  # queue full: SYN-ACK again
+    out = a.out + b.out + q.out
+    return out, [
+        dict(close_type="port_reuse", **first, **a.names(), **a.ends(0, 1100)),
+        dict(close_type="normal", rtt_server_us=100.0, rtt_client_us=100.0, **b.totals(),
+             **b.names(), **b.ends(5000, 6200)),
+        dict(close_type="queue_overflow", synack_count=2, retrans_s2c=1, **q.totals(),
+             **q.names()),
+    ]
+
+
+@scenario
+def udp_ipv4_options_and_midstream_tcp():
+    """UDP with IPv4 options (IHL 6); a TCP flow seen only mid-stream."""
+    out = []
+    for i, (t, src, sp, dst, dp, n) in enumerate([
+            (0, "172.16.0.1", 53000, "172.16.0.53", 53, 40),
+            (300, "172.16.0.53", 53, "172.16.0.1", 53000, 120)]):
+        f = ether() / IP(src=src, dst=dst, options=[IPOption(b"\x01\x01\x01\x00")]) / \
+            UDP(sport=sp, dport=dp) / Raw(b"d" * n)
+        f.time = T0 + t * US
+        out.append(f)
+    m = Conv("172.16.0.9", 443, "172.16.0.8", 60000)  # the higher port is the client
+    m.pkt("c", 1000, "PA", 100, ack=777)
+    m.pkt("s", 1100, "A")
+    out += m.out
+    return out, [
+        dict(proto="udp", client="172.16.0.1:53000", server="172.16.0.53:53", packets_c2s=1,
+             packets_s2c=1, bytes_c2s=20 + 4 + 8 + 40, bytes_s2c=20 + 4 + 8 + 120,
+             payload_bytes_c2s=40, payload_bytes_s2c=120, handshake_seen=False,
+             close_type="forced"),
+        dict(proto="tcp", client="172.16.0.8:60000", server="172.16.0.9:443",
+             handshake_seen=False, packets_c2s=1, packets_s2c=1, payload_bytes_c2s=0,
+             payload_bytes_s2c=100, rtt_server_us=None, syn_rtt_us=None, close_type="forced"),
+    ]
+
+
+@scenario
+def malformed_mix():
+    """Broken packets between good ones: each is counted by reason and skipped."""
+    good = Conv("10.5.0.1", 47000, "10.5.0.2", 80)
+    good.handshake(0, 100, 200)
+    frames = list(good.out)
+    t = 300
+
+    def raw(b):
+        nonlocal t
+        f = Ether(b)
+        f.time = T0 + t * US
+        t += 10
+        frames.append(f)
+
+    eth = bytes(Ether(src="00:00:00:00:00:01", dst="00:00:00:00:00:02", type=0x0800))
+    eth6 = bytes(Ether(src="00:00:00:00:00:01", dst="00:00:00:00:00:02", type=0x86dd))
+    ip = bytes(IP(src="10.5.0.1", dst="10.5.0.2", proto=6) / TCP())
+    raw(eth + ip[:12])                                       # ipv4_truncated
+    raw(eth + bytes([0x43]) + ip[1:])                        # ipv4_bad_header (IHL 3)
+    bad = bytearray(bytes(IP(src="10.5.0.1", dst="10.5.0.2") / TCP(sport=1, dport=2)))
+    bad[32] = 0x30                                           # TCP data offset 3
+    raw(eth + bytes(bad))                                    # tcp_bad_header
+    opt = bytearray(bytes(IP(src="10.5.0.1", dst="10.5.0.2") /
+                          TCP(sport=1, dport=2, options=[("NOP", None)] * 4)))
+    opt[40], opt[41] = 2, 9                                  # MSS option, length past header
+    raw(eth + bytes(opt))                                    # tcp_bad_option
+    raw(eth + bytes(IP(src="10.5.0.1", dst="10.5.0.2", proto=17))[:20] + b"\x00\x35")
+    #                                                          udp_truncated
+    v6 = bytes(IPv6(src="2001:db8::1", dst="2001:db8::2") / IPv6ExtHdrHopByHop() / TCP())
+    raw(eth6 + v6[:44])                                      # ipv6_ext_truncated
+    q3 = bytes(ether() / Dot1AD(vlan=1) / Dot1Q(vlan=2) / Dot1Q(vlan=3) /
+               IP(src="10.5.0.1", dst="10.5.0.2") / TCP())
+    raw(q3)                                                  # vlan_too_deep
+    frag = bytes(IP(src="10.5.0.1", dst="10.5.0.2", proto=17, frag=100) / Raw(b"z" * 30))
+    raw(eth + frag)                                          # later fragment: not an error
+    frag6 = bytes(IPv6(src="2001:db8::1", dst="2001:db8::2") /
+                  IPv6ExtHdrFragment(offset=50, nh=17) / Raw(b"z" * 30))
+    raw(eth6 + frag6)
+    good.pkt("c", 1000, "PA", 10)
+    frames.append(good.out[-1])
+    return frames, [dict(packets_c2s=3, packets_s2c=1, close_type="forced", **good.names())], {
+        "ipv4_truncated": 1, "ipv4_bad_header": 1, "tcp_bad_header": 1, "tcp_bad_option": 1,
+        "udp_truncated": 1, "ipv6_ext_truncated": 1, "vlan_too_deep": 1}
+
+
+def main():
+    outdir = sys.argv[1]
+    os.makedirs(outdir, exist_ok=True)
+    expected = {}
+    for name, fn in SCENARIOS.items():
+        res = fn()
+        frames, flows = res[0], res[1]
+        skipped = res[2] if len(res) > 2 else {}
+        wrpcap(os.path.join(outdir, name + ".pcap"), frames)
+        expected[name] = {"flows": flows, "skipped": skipped}
+    with open(os.path.join(outdir, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()
