@@ -73,7 +73,7 @@ bin/netobs-xdp: userspace/netobs-xdp.c $(LIB)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) $(CMOCKA_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(LIB) $(LIBS) $(CMOCKA_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/bpf/%.c $(LIB)
 	$(call msg,CC,$@)

@@ -93,6 +93,7 @@ enum netobs_counter {
 	CNT_ERR_ETH_TRUNC = CNT_ERR_FIRST,
 	CNT_ERR_VLAN_TRUNC,
 	CNT_ERR_VLAN_DEPTH, /* more than two VLAN tags */
+	CNT_ERR_PPPOE_TRUNC,
 	CNT_ERR_IP4_TRUNC,
 	CNT_ERR_IP4_HDR, /* bad version or IHL */
 	CNT_ERR_IP4_LEN, /* total length shorter than the header */

@@ -34,6 +34,7 @@ static const char *const counter_names[CNT_MAX] = {
 	[CNT_ERR_ETH_TRUNC] = "eth_truncated",
 	[CNT_ERR_VLAN_TRUNC] = "vlan_truncated",
 	[CNT_ERR_VLAN_DEPTH] = "vlan_too_deep",
+	[CNT_ERR_PPPOE_TRUNC] = "pppoe_truncated",
 	[CNT_ERR_IP4_TRUNC] = "ipv4_truncated",
 	[CNT_ERR_IP4_HDR] = "ipv4_bad_header",
 	[CNT_ERR_IP4_LEN] = "ipv4_bad_length",

@@ -171,6 +171,11 @@ int replay_run(const struct replay_opts *o)
 	pr_info("replay: %s: %llu frames (%s), %zu flows, engine: %s\n", o->path, frames,
 		pcap_source_linktype(src), st.n, b->ops->name);
 	report_skips(o, cnt, pcap_source_short_frames(src));
+	if (cnt[CNT_NON_IP] || cnt[CNT_OTHER_L4] || cnt[CNT_FRAGMENTS])
+		pr_info("replay: %s: not TCP/UDP flows, passed and counted: %s=%llu %s=%llu "
+			"%s=%llu\n",
+			o->path, counter_name(CNT_NON_IP), cnt[CNT_NON_IP], counter_name(CNT_OTHER_L4),
+			cnt[CNT_OTHER_L4], counter_name(CNT_FRAGMENTS), cnt[CNT_FRAGMENTS]);
 	if (cnt[CNT_FLOW_TABLE_FULL])
 		pr_warn("replay: %s: flow table full: %llu"
 			" packets not tracked (raise --max-flows)\n",

@@ -27,6 +27,9 @@
 
 #define ETH_P_8021AD_ 0x88A8
 #define ETH_P_QINQ1_ 0x9100 /* pre-standard QinQ outer tag */
+#define PPPOE_SES_HLEN 8 /* PPPoE session header + PPP protocol field */
+#define PPP_IP_ 0x0021
+#define PPP_IPV6_ 0x0057
 
 #define TCPF_FIN 0x01
 #define TCPF_SYN 0x02
@@ -82,7 +85,10 @@ struct parse_result {
 		return (r);                                                                        \
 	} while (0)
 
-/* Skip up to two VLAN tags; returns the inner EtherType or -counter on error. */
+/*
+ * Skip up to two VLAN tags and a PPPoE session header; sets the EtherType of
+ * what follows (0 for a non-IP PPP payload). Returns 0 or -counter.
+ */
 static __always_inline int parse_eth(void **pos, void *end, __u16 *eth_proto, __u8 *depth)
 {
 	struct ethhdr *eth = *pos;
@@ -108,6 +114,16 @@ static __always_inline int parse_eth(void **pos, void *end, __u16 *eth_proto, __
 		proto = wire_ntohs(vlan->encap_proto);
 		*pos = vlan + 1;
 		*depth = i + 1;
+	}
+	if (proto == ETH_P_PPP_SES) {
+		__u8 *ppp = *pos;
+
+		/* PPPoE session header (6 bytes), then the 2-byte PPP protocol. */
+		if ((void *)(ppp + PPPOE_SES_HLEN) > end)
+			return -CNT_ERR_PPPOE_TRUNC;
+		proto = ((__u16)ppp[6] << 8) | ppp[7];
+		proto = proto == PPP_IP_ ? ETH_P_IP : proto == PPP_IPV6_ ? ETH_P_IPV6 : 0;
+		*pos = ppp + PPPOE_SES_HLEN;
 	}
 	*eth_proto = proto;
 	return 0;
