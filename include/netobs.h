@@ -23,7 +23,7 @@ struct flow_key {
 	struct netobs_addr hi_addr;
 	__u16 lo_port; /* host byte order */
 	__u16 hi_port;
-	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 proto;  /* IPPROTO_TCP or IPPROTO_UDP */
 	__u8 family; /* 4 or 6 */
 	__u8 pad[2];
 };
@@ -39,8 +39,8 @@ enum flow_state {
 	FS_SYN_RCVD, /* SYN-ACK seen, not acknowledged */
 	FS_ESTABLISHED,
 	FS_CLOSING, /* one FIN */
-	FS_CLOSED, /* FIN both ways */
-	FS_RESET, /* RST seen */
+	FS_CLOSED,  /* FIN both ways */
+	FS_RESET,   /* RST seen */
 };
 
 enum close_type {
@@ -64,8 +64,8 @@ enum close_type {
 /* Why a flow ended; the close type follows from this and the flow's state. */
 enum flow_end_reason {
 	END_TIMEOUT = 0, /* idle past the timeout of its state */
-	END_FORCED, /* still open when reported (end of capture, shutdown) */
-	END_PORT_REUSE, /* a new connection took the 5-tuple */
+	END_FORCED,	 /* still open when reported (end of capture, shutdown) */
+	END_PORT_REUSE,	 /* a new connection took the 5-tuple */
 };
 
 /* Anomalies, reported once per flow each. */
@@ -80,15 +80,15 @@ enum flow_anomaly {
 
 /* Per-CPU counters; the ERR_ range is "malformed, passed untouched". */
 enum netobs_counter {
-	CNT_PACKETS = 0, /* every packet a program ran on */
+	CNT_PACKETS = 0,  /* every packet a program ran on */
 	CNT_FLOW_PACKETS, /* packets accounted to a flow */
 	CNT_NON_IP,
-	CNT_OTHER_L4, /* IP, but neither TCP nor UDP */
+	CNT_OTHER_L4,  /* IP, but neither TCP nor UDP */
 	CNT_FRAGMENTS, /* IP fragments after the first: no L4 header, not accounted */
 	CNT_FLOWS_CREATED,
-	CNT_FLOWS_EVICTED, /* ended in the datapath (expired or port reuse) */
+	CNT_FLOWS_EVICTED,   /* ended in the datapath (expired or port reuse) */
 	CNT_FLOW_TABLE_FULL, /* packet passed, flow not tracked */
-	CNT_RINGBUF_FULL, /* event lost: ring buffer full */
+	CNT_RINGBUF_FULL,    /* event lost: ring buffer full */
 	CNT_ERR_FIRST,
 	CNT_ERR_ETH_TRUNC = CNT_ERR_FIRST,
 	CNT_ERR_VLAN_TRUNC,
@@ -137,7 +137,7 @@ struct flow_side {
 	__u32 rst;
 	__u32 fin;
 	__u32 isn;
-	__u32 snd_nxt; /* highest sequence end sent */
+	__u32 snd_nxt;	 /* highest sequence end sent */
 	__u32 probe_end; /* data RTT probe: end of the segment being timed */
 	__u32 pad;
 	__u64 probe_ns;
@@ -192,9 +192,9 @@ struct flow_stats {
 	__u32 srt_pending_end;
 	__u32 syn_count;
 	__u32 synack_count;
-	__u8 state; /* enum flow_state */
+	__u8 state;	/* enum flow_state */
 	__u8 rst_state; /* state when the first RST was seen */
-	__u8 rst_dir; /* who sent the first RST */
+	__u8 rst_dir;	/* who sent the first RST */
 	__u8 anomalies; /* enum flow_anomaly bits already reported */
 	__u8 wscale[2]; /* from the SYN / SYN-ACK, 0xff if absent */
 	__u8 pad[2];
@@ -214,14 +214,14 @@ enum flow_event_type {
 
 /* Ring-buffer records; both start with the same header so a reader can switch on type. */
 struct flow_event {
-	__u32 type; /* EV_FLOW_END */
+	__u32 type;   /* EV_FLOW_END */
 	__u32 detail; /* enum close_type */
 	__u64 ts_ns;
 	struct flow_stats s;
 };
 
 struct anomaly_event {
-	__u32 type; /* EV_ANOMALY */
+	__u32 type;   /* EV_ANOMALY */
 	__u32 detail; /* enum flow_anomaly bits raised by one packet */
 	__u64 ts_ns;
 	struct flow_key key;
@@ -239,7 +239,7 @@ struct wire_timeouts {
 #define NS_PER_SEC 1000000000ULL
 #define WIRE_DEFAULT_TIMEOUTS                                                                      \
 	{                                                                                          \
-		.established_ns = 300 * NS_PER_SEC, .closing_rst_ns = 35 * NS_PER_SEC,            \
+		.established_ns = 300 * NS_PER_SEC, .closing_rst_ns = 35 * NS_PER_SEC,             \
 		.opening_ns = 5 * NS_PER_SEC, .closed_fin_ns = 2 * NS_PER_SEC,                     \
 		.udp_ns = 5 * NS_PER_SEC,                                                          \
 	}

@@ -121,7 +121,7 @@ void flow_record_json(FILE *out, const struct flow_record *r)
 
 void flow_record_table_header(FILE *out)
 {
-	fprintf(out, "%-5s %-27s %-27s %13s %17s %11s %9s %-17s\n", "PROTO", "CLIENT", "SERVER",
+	fprintf(out, "%-5s %-27s %-27s %13s %17s %11s %9s %s\n", "PROTO", "CLIENT", "SERVER",
 		"PKTS c>s/s>c", "BYTES c>s/s>c", "SYN_RTT_us", "RETRANS", "CLOSE");
 }
 
@@ -132,16 +132,14 @@ void flow_record_table_row(FILE *out, const struct flow_record *r)
 
 	flow_record_client(s, client, sizeof(client));
 	flow_record_server(s, server, sizeof(server));
-	snprintf(pkts, sizeof(pkts), "%llu/%llu", s->side[0].packets,
-		 s->side[1].packets);
-	snprintf(bytes, sizeof(bytes), "%llu/%llu", s->side[0].bytes,
-		 s->side[1].bytes);
+	snprintf(pkts, sizeof(pkts), "%llu/%llu", s->side[0].packets, s->side[1].packets);
+	snprintf(bytes, sizeof(bytes), "%llu/%llu", s->side[0].bytes, s->side[1].bytes);
 	if ((s->flags & (FF_RTT_SERVER | FF_RTT_CLIENT)) == (FF_RTT_SERVER | FF_RTT_CLIENT))
 		snprintf(rtt, sizeof(rtt), "%.3f", (s->rtt_server_ns + s->rtt_client_ns) / 1e3);
 	else
 		snprintf(rtt, sizeof(rtt), "-");
 	snprintf(retr, sizeof(retr), "%u/%u", s->side[0].retrans, s->side[1].retrans);
-	fprintf(out, "%-5s %-27s %-27s %13s %17s %11s %9s %-17s\n", s->key.proto == 6 ? "tcp" : "udp",
+	fprintf(out, "%-5s %-27s %-27s %13s %17s %11s %9s %s\n", s->key.proto == 6 ? "tcp" : "udp",
 		client, server, pkts, bytes, rtt, retr, close_type_name(r->close_type));
 }
 

@@ -13,8 +13,7 @@ struct flow_record {
 };
 
 /* "ADDR:PORT", IPv6 as "[ADDR]:PORT". */
-void flow_endpoint_str(const struct netobs_addr *a, __u16 port, int family, char *buf,
-		       size_t len);
+void flow_endpoint_str(const struct netobs_addr *a, __u16 port, int family, char *buf, size_t len);
 void flow_record_client(const struct flow_stats *s, char *buf, size_t len);
 void flow_record_server(const struct flow_stats *s, char *buf, size_t len);
 

@@ -143,7 +143,7 @@ int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, siz
 		}
 		f->data = s->buf;
 		return 1;
-short_frame:
+	short_frame:
 		s->short_frames++;
 	}
 }

@@ -89,8 +89,8 @@ static void report_skips(const struct replay_opts *o, const __u64 cnt[CNT_MAX], 
 		bad += cnt[i];
 	if (!bad)
 		return;
-	fprintf(stderr, "netobs-xdp: replay: %s: skipped %llu malformed packet%s:", o->path,
-		bad, bad == 1 ? "" : "s");
+	fprintf(stderr, "netobs-xdp: replay: %s: skipped %llu malformed packet%s:", o->path, bad,
+		bad == 1 ? "" : "s");
 	if (short_frames)
 		fprintf(stderr, " shorter_than_link_header=%llu", short_frames);
 	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
@@ -174,8 +174,9 @@ int replay_run(const struct replay_opts *o)
 	if (cnt[CNT_NON_IP] || cnt[CNT_OTHER_L4] || cnt[CNT_FRAGMENTS])
 		pr_info("replay: %s: not TCP/UDP flows, passed and counted: %s=%llu %s=%llu "
 			"%s=%llu\n",
-			o->path, counter_name(CNT_NON_IP), cnt[CNT_NON_IP], counter_name(CNT_OTHER_L4),
-			cnt[CNT_OTHER_L4], counter_name(CNT_FRAGMENTS), cnt[CNT_FRAGMENTS]);
+			o->path, counter_name(CNT_NON_IP), cnt[CNT_NON_IP],
+			counter_name(CNT_OTHER_L4), cnt[CNT_OTHER_L4], counter_name(CNT_FRAGMENTS),
+			cnt[CNT_FRAGMENTS]);
 	if (cnt[CNT_FLOW_TABLE_FULL])
 		pr_warn("replay: %s: flow table full: %llu"
 			" packets not tracked (raise --max-flows)\n",

@@ -171,8 +171,8 @@ static __always_inline __u64 hs_match(const struct hs_stamp *ring, __u32 count,
 	return ring[(count - 1) & (HS_SLOTS - 1)].ns;
 }
 
-static __always_inline void flow_handshake(struct flow_stats *f, const struct pkt_info *p,
-					   int dir, __u64 now, struct flow_pkt_out *out)
+static __always_inline void flow_handshake(struct flow_stats *f, const struct pkt_info *p, int dir,
+					   __u64 now, struct flow_pkt_out *out)
 {
 	__u8 fl = p->tcp_flags;
 
@@ -346,7 +346,8 @@ static __always_inline void flow_window(struct flow_stats *f, struct flow_side *
 }
 
 static __always_inline void flow_close_flags(struct flow_stats *f, struct flow_side *s,
-					     const struct pkt_info *p, int dir, struct flow_pkt_out *out)
+					     const struct pkt_info *p, int dir,
+					     struct flow_pkt_out *out)
 {
 	__u8 fl = p->tcp_flags;
 

@@ -23,11 +23,11 @@
 #include "wire/compat.h"
 
 #define VLAN_MAX_DEPTH 2 /* 802.1ad outer + 802.1Q inner */
-#define IPV6_EXT_MAX 8 /* extension headers walked before giving up */
+#define IPV6_EXT_MAX 8	 /* extension headers walked before giving up */
 
 #define ETH_P_8021AD_ 0x88A8
 #define ETH_P_QINQ1_ 0x9100 /* pre-standard QinQ outer tag */
-#define PPPOE_SES_HLEN 8 /* PPPoE session header + PPP protocol field */
+#define PPPOE_SES_HLEN 8    /* PPPoE session header + PPP protocol field */
 #define PPP_IP_ 0x0021
 #define PPP_IPV6_ 0x0057
 
@@ -56,8 +56,8 @@ struct pkt_info {
 	__u8 sack_ok;
 	__u8 vlan_depth;
 	__u16 mss;
-	__u16 window; /* raw, unscaled */
-	__u32 l3_len; /* bytes of one packet: IP header + payload */
+	__u16 window;  /* raw, unscaled */
+	__u32 l3_len;  /* bytes of one packet: IP header + payload */
 	__u32 hdr_len; /* IP + transport headers, for GSO segment accounting */
 	__u32 payload_len;
 	__u32 seq;
@@ -68,8 +68,8 @@ struct pkt_info {
 };
 
 enum parse_verdict {
-	PARSE_FLOW = 0, /* TCP or UDP packet with a flow key */
-	PARSE_SKIP = 1, /* well-formed but not ours: non-IP, other L4, later fragment */
+	PARSE_FLOW = 0,	 /* TCP or UDP packet with a flow key */
+	PARSE_SKIP = 1,	 /* well-formed but not ours: non-IP, other L4, later fragment */
 	PARSE_ERROR = 2, /* malformed: pass untouched and count the reason */
 };
 
@@ -135,8 +135,8 @@ static __always_inline int parse_eth(void **pos, void *end, __u16 *eth_proto, __
  * hook knows them (skb->len based at TC); used only when the header's own
  * length field is zero (BIG TCP / GSO super-packets).
  */
-static __always_inline int parse_ipv4(void **pos, void *end, struct pkt_info *p,
-				      __u32 wire_l3_len, __u32 *l4_len)
+static __always_inline int parse_ipv4(void **pos, void *end, struct pkt_info *p, __u32 wire_l3_len,
+				      __u32 *l4_len)
 {
 	struct iphdr *ip = *pos;
 	__u32 ihl, tot;
@@ -178,8 +178,8 @@ struct ipv6_ext {
 	__be16 frag_off; /* meaningful for the fragment header only */
 };
 
-static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p,
-				      __u32 wire_l3_len, __u32 *l4_len)
+static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p, __u32 wire_l3_len,
+				      __u32 *l4_len)
 {
 	struct ipv6hdr *ip6 = *pos;
 	struct ipv6_ext *ext;
@@ -238,7 +238,7 @@ static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p,
  * it (0 if only the buffer is known).
  */
 static __always_inline struct parse_result parse_l3(void *data, void *end, __u32 wire_len,
-						     struct pkt_info *p, __u32 *l4_len)
+						    struct pkt_info *p, __u32 *l4_len)
 {
 	struct parse_result r;
 	void *pos = data;

@@ -360,7 +360,16 @@ def malformed_mix():
         "udp_truncated": 1, "ipv6_ext_truncated": 1, "vlan_too_deep": 1}
 
 
+DEMO = ["tcp_normal_v4", "tcp_retrans_ipv6_ext", "tcp_zero_window_qinq",
+        "tcp_handshake_failures"]
+
+
 def main():
+    if sys.argv[1] == "--demo":
+        # The capture bundled as tests/captures/demo.pcap for the README.
+        frames = sum((SCENARIOS[n]()[0] for n in DEMO), [])
+        wrpcap(sys.argv[2], sorted(frames, key=lambda f: f.time))
+        return
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
     expected = {}

@@ -22,6 +22,9 @@ import tempfile
 
 BIN, CRAFTED, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
 results = collections.Counter()
+if not glob.glob(os.path.join(SHARED, "*", "*.pcap*")):
+    print("FAIL no third-party captures under %s" % SHARED)
+    results["FAIL"] += 1
 
 
 def report(ok, name, detail=""):

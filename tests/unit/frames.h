@@ -20,7 +20,7 @@ struct frame_spec {
 	int optlen;
 	int payload;
 	int ip_opt_words; /* IPv4 options: this many NOP words */
-	int v6_ext; /* IPv6: this many 8-byte destination-options headers */
+	int v6_ext;	  /* IPv6: this many 8-byte destination-options headers */
 };
 
 static inline void put16(uint8_t *p, uint16_t v)

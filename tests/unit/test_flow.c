@@ -59,8 +59,12 @@ static struct wire_backend *open_engine(__u32 max_flows)
 static void seg(struct wire_backend *b, __u64 t_us, int c2s, uint8_t flags, uint32_t seq,
 		uint32_t ack, int payload, uint16_t win)
 {
-	struct frame_spec s = { .proto = 6, .flags = flags, .seq = seq, .ack = ack,
-				.payload = payload, .win = win ? win : 65535 };
+	struct frame_spec s = { .proto = 6,
+				.flags = flags,
+				.seq = seq,
+				.ack = ack,
+				.payload = payload,
+				.win = win ? win : 65535 };
 
 	s.src = c2s ? CLI : SRV;
 	s.dst = c2s ? SRV : CLI;
@@ -101,7 +105,7 @@ static void test_handshake_and_data_rtt(void **state)
 	seg(b, 2000, 1, PSH | ACK, 101, 901, 50, 0);	/* probe c2s, SRT, ART */
 	seg(b, 2250, 0, ACK, 901, 151, 0, 0);		/* SRT 250, ack_rtt_server 250 */
 	seg(b, 4000, 0, PSH | ACK, 901, 151, 1000, 0);	/* ART 2000, probe s2c */
-	seg(b, 4100, 0, PSH | ACK, 1901, 151, 1000, 0);	/* probe stays on the first */
+	seg(b, 4100, 0, PSH | ACK, 1901, 151, 1000, 0); /* probe stays on the first */
 	seg(b, 4600, 1, ACK, 151, 1901, 0, 0);		/* ack_rtt_client 600 */
 	f = only_flow(b);
 	assert_int_equal(f.rtt_server_ns, 700 * US);
@@ -128,10 +132,10 @@ static void test_karn_retransmission(void **state)
 	seg(b, 0, 1, SYN, 100, 0, 0, 0);
 	seg(b, 100, 0, SYN | ACK, 900, 101, 0, 0);
 	seg(b, 200, 1, ACK, 101, 901, 0, 0);
-	seg(b, 1000, 1, ACK, 101, 901, 100, 0);		/* timed */
-	seg(b, 5000, 1, ACK, 101, 901, 100, 0);		/* retransmitted: no sample */
+	seg(b, 1000, 1, ACK, 101, 901, 100, 0); /* timed */
+	seg(b, 5000, 1, ACK, 101, 901, 100, 0); /* retransmitted: no sample */
 	seg(b, 5100, 0, ACK, 901, 201, 0, 0);
-	seg(b, 6000, 1, ACK, 200, 901, 1, 0);		/* keepalive: not a retransmission */
+	seg(b, 6000, 1, ACK, 200, 901, 1, 0); /* keepalive: not a retransmission */
 	f = only_flow(b);
 	assert_int_equal(f.side[DIR_C2S].retrans, 1);
 	assert_int_equal(f.side[DIR_C2S].retrans_bytes, 100);
@@ -147,14 +151,20 @@ static void test_zero_window_duration_to_flow_end(void **state)
 	seg(b, 0, 1, SYN, 100, 0, 0, 0);
 	seg(b, 100, 0, SYN | ACK, 900, 101, 0, 0);
 	seg(b, 200, 1, ACK, 101, 901, 0, 1);
-	seg(b, 1000, 0, ACK, 901, 101, 0, 0);		/* not zero: window 65535 */
+	seg(b, 1000, 0, ACK, 901, 101, 0, 0); /* not zero: window 65535 */
 	seg(b, 2000, 1, ACK | 0, 101, 901, 0, 0);
 	f = only_flow(b);
 	assert_int_equal(f.side[DIR_C2S].zero_win, 0);
 	/* The client's window closes at 3000 and stays closed to its last packet. */
 	{
-		struct frame_spec s = { .proto = 6, .src = CLI, .dst = SRV, .sport = 40000,
-					.dport = 80, .flags = ACK, .seq = 101, .ack = 901 };
+		struct frame_spec s = { .proto = 6,
+					.src = CLI,
+					.dst = SRV,
+					.sport = 40000,
+					.dport = 80,
+					.flags = ACK,
+					.seq = 101,
+					.ack = 901 };
 		int len = build_frame(buf, &s);
 
 		put16(buf + 14 + 20 + 14, 0);
@@ -293,8 +303,9 @@ static void write_pcap(const char *path, int dlt, const uint8_t *pkt, int len)
 
 static void test_link_types(void **state)
 {
-	struct frame_spec s = { .proto = 17, .src = CLI, .dst = SRV, .sport = 9, .dport = 53,
-				.payload = 4 };
+	struct frame_spec s = {
+		.proto = 17, .src = CLI, .dst = SRV, .sport = 9, .dport = 53, .payload = 4
+	};
 	int len = build_frame(buf, &s), l3 = len - 14, hlen[] = { 16, 20, 0, 4 };
 	int dlts[] = { DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_NULL }, i;
 	char path[] = "/tmp/netobs-linktype-XXXXXX", err[256];

@@ -54,9 +54,17 @@ static const uint8_t syn_opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 1, 3, 3, 7, 0, 0 };
 
 static void test_ipv4_tcp_timestamps(void **state)
 {
-	struct frame_spec s = { .proto = 6, .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 1234,
-				.dport = 80, .flags = 0x18, .seq = 7, .ack = 9, .opts = ts_opts,
-				.optlen = sizeof(ts_opts), .payload = 100 };
+	struct frame_spec s = { .proto = 6,
+				.src = "10.0.0.1",
+				.dst = "10.0.0.2",
+				.sport = 1234,
+				.dport = 80,
+				.flags = 0x18,
+				.seq = 7,
+				.ack = 9,
+				.opts = ts_opts,
+				.optlen = sizeof(ts_opts),
+				.payload = 100 };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s);
 
@@ -78,8 +86,13 @@ static void test_ipv4_tcp_timestamps(void **state)
 
 static void test_syn_options(void **state)
 {
-	struct frame_spec s = { .proto = 6, .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 1,
-				.dport = 2, .flags = 0x02, .opts = syn_opts,
+	struct frame_spec s = { .proto = 6,
+				.src = "10.0.0.1",
+				.dst = "10.0.0.2",
+				.sport = 1,
+				.dport = 2,
+				.flags = 0x02,
+				.opts = syn_opts,
 				.optlen = sizeof(syn_opts) };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s);
@@ -94,8 +107,14 @@ static void test_syn_options(void **state)
 
 static void test_qinq_ipv4_options(void **state)
 {
-	struct frame_spec s = { .vlans = 2, .proto = 17, .src = "10.0.0.1", .dst = "10.0.0.2",
-				.sport = 53000, .dport = 53, .payload = 40, .ip_opt_words = 2 };
+	struct frame_spec s = { .vlans = 2,
+				.proto = 17,
+				.src = "10.0.0.1",
+				.dst = "10.0.0.2",
+				.sport = 53000,
+				.dport = 53,
+				.payload = 40,
+				.ip_opt_words = 2 };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s);
 
@@ -108,9 +127,16 @@ static void test_qinq_ipv4_options(void **state)
 
 static void test_ipv6_ext_headers(void **state)
 {
-	struct frame_spec s = { .v6 = 1, .vlans = 1, .proto = 6, .src = "2001:db8::1",
-				.dst = "2001:db8::2", .sport = 5, .dport = 443, .flags = 0x10,
-				.payload = 10, .v6_ext = 3 };
+	struct frame_spec s = { .v6 = 1,
+				.vlans = 1,
+				.proto = 6,
+				.src = "2001:db8::1",
+				.dst = "2001:db8::2",
+				.sport = 5,
+				.dport = 443,
+				.flags = 0x10,
+				.payload = 10,
+				.v6_ext = 3 };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s);
 
@@ -123,8 +149,14 @@ static void test_ipv6_ext_headers(void **state)
 
 static void test_too_many_ipv6_ext_headers(void **state)
 {
-	struct frame_spec s = { .v6 = 1, .proto = 6, .src = "2001:db8::1", .dst = "2001:db8::2",
-				.sport = 5, .dport = 443, .flags = 0x10, .v6_ext = IPV6_EXT_MAX };
+	struct frame_spec s = { .v6 = 1,
+				.proto = 6,
+				.src = "2001:db8::1",
+				.dst = "2001:db8::2",
+				.sport = 5,
+				.dport = 443,
+				.flags = 0x10,
+				.v6_ext = IPV6_EXT_MAX };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s);
 
@@ -137,8 +169,14 @@ static void test_too_many_ipv6_ext_headers(void **state)
 
 static void test_truncation_at_every_byte(void **state)
 {
-	struct frame_spec s = { .vlans = 1, .proto = 6, .src = "10.0.0.1", .dst = "10.0.0.2",
-				.sport = 1, .dport = 2, .flags = 0x10, .opts = ts_opts,
+	struct frame_spec s = { .vlans = 1,
+				.proto = 6,
+				.src = "10.0.0.1",
+				.dst = "10.0.0.2",
+				.sport = 1,
+				.dport = 2,
+				.flags = 0x10,
+				.opts = ts_opts,
 				.optlen = sizeof(ts_opts) };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s), cut;
@@ -153,8 +191,12 @@ static void test_truncation_at_every_byte(void **state)
 
 static void test_bad_headers(void **state)
 {
-	struct frame_spec s = { .proto = 6, .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 1,
-				.dport = 2, .flags = 0x10 };
+	struct frame_spec s = { .proto = 6,
+				.src = "10.0.0.1",
+				.dst = "10.0.0.2",
+				.sport = 1,
+				.dport = 2,
+				.flags = 0x10 };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s);
 
@@ -174,8 +216,14 @@ static void test_bad_headers(void **state)
 static void test_bad_tcp_options(void **state)
 {
 	static const uint8_t zero_len[] = { 1, 1, 5, 0 }, past_end[] = { 8, 12, 0, 0 };
-	struct frame_spec s = { .proto = 6, .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 1,
-				.dport = 2, .flags = 0x10, .opts = zero_len, .optlen = 4 };
+	struct frame_spec s = { .proto = 6,
+				.src = "10.0.0.1",
+				.dst = "10.0.0.2",
+				.sport = 1,
+				.dport = 2,
+				.flags = 0x10,
+				.opts = zero_len,
+				.optlen = 4 };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s);
 
@@ -189,8 +237,12 @@ static void test_bad_tcp_options(void **state)
 
 static void test_fragments_and_non_ip(void **state)
 {
-	struct frame_spec s = { .proto = 17, .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 1,
-				.dport = 2, .payload = 8 };
+	struct frame_spec s = { .proto = 17,
+				.src = "10.0.0.1",
+				.dst = "10.0.0.2",
+				.sport = 1,
+				.dport = 2,
+				.payload = 8 };
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s);
 
@@ -206,8 +258,12 @@ static void test_fragments_and_non_ip(void **state)
 
 static void test_pppoe(void **state)
 {
-	struct frame_spec s = { .proto = 17, .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 9,
-				.dport = 53, .payload = 20 };
+	struct frame_spec s = { .proto = 17,
+				.src = "10.0.0.1",
+				.dst = "10.0.0.2",
+				.sport = 9,
+				.dport = 53,
+				.payload = 20 };
 	uint8_t ip[256];
 	struct pkt_info p;
 	int cnt, len = build_frame(buf, &s), l3 = len - 14;
@@ -227,8 +283,12 @@ static void test_pppoe(void **state)
 
 static void test_canonical_key(void **state)
 {
-	struct frame_spec s = { .proto = 6, .src = "10.0.0.9", .dst = "10.0.0.2", .sport = 40000,
-				.dport = 80, .flags = 0x10 };
+	struct frame_spec s = { .proto = 6,
+				.src = "10.0.0.9",
+				.dst = "10.0.0.2",
+				.sport = 40000,
+				.dport = 80,
+				.flags = 0x10 };
 	struct flow_key k1, k2;
 	struct pkt_info p;
 	int cnt, from_lo;

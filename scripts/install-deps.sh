@@ -1,0 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Everything netobs-xdp needs to build and test, on Debian 12.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+	make gcc clang llvm pkg-config libc6-dev \
+	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev libpcap-dev \
+	libcmocka-dev libyaml-dev \
+	tshark python3 python3-scapy \
+	iproute2 procps

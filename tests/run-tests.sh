@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Runs every test suite; a suite exiting 77 was skipped (e.g. not root), never passed.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=build
+PY=/usr/bin/python3 # Debian's python, which has scapy
+pass=0
+fail=0
+skip=0
+failed=()
+
+# Each suite prints its own results; count its checks from its closing lines.
+run_suite() {
+	local name=$1 out rc p f s
+	shift
+	echo "=== $name"
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out"
+	p=$(echo "$out" | grep -cE '^(PASS|\[       OK \])')
+	f=$(echo "$out" | grep -cE '^(FAIL|\[  FAILED  \] test_)')
+	s=$(echo "$out" | grep -cE '^SKIP')
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed or failed without saying which check
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	skip=$((skip + s))
+	[ "$f" -gt 0 ] && failed+=("$name")
+	return 0
+}
+
+for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow; do
+	run_suite "unit: $(basename "$t")" "$t"
+done
+run_suite "bpf: concurrency and GSO" "$BUILD"/tests/test_concurrency
+
+mkdir -p "$BUILD/captures"
+if ! $PY tests/gen/gen_captures.py "$BUILD/captures"; then
+	echo "FAIL capture generator"
+	fail=$((fail + 1))
+	failed+=("capture generator")
+fi
+run_suite "replay: crafted, both engines, tshark, errors" \
+	$PY tests/integration/test_replay.py bin/netobs-xdp "$BUILD/captures" ../shared/captures
+run_suite "readme: the shown replay output is current" tests/integration/test_readme.sh
+
+echo
+[ ${#failed[@]} -gt 0 ] && printf 'failed suite: %s\n' "${failed[@]}"
+echo "TOTAL: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
