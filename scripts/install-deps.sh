@@ -9,4 +9,4 @@ apt-get install -y --no-install-recommends \
 	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev libpcap-dev \
 	libcmocka-dev libyaml-dev \
 	tshark python3 python3-scapy \
-	iproute2 procps
+	iproute2 procps linux-perf

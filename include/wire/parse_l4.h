@@ -98,6 +98,16 @@ static __always_inline int parse_tcp_options(WIRE_CTX *ctx, __u32 off, __u32 len
 	w.len = len;
 	if (wire_load_bytes(ctx, off, w.buf, len))
 		return -CNT_ERR_TCP_TRUNC;
+	/* NOP, NOP, timestamps: what nearly every Linux segment after the SYN
+	 * carries. Read it in place; the general walk costs a callback per option.
+	 */
+	if (len == 12 && w.buf[0] == TCPOPT_NOP_ && w.buf[1] == TCPOPT_NOP_ &&
+	    w.buf[2] == TCPOPT_TS_ && w.buf[3] == 10) {
+		p->has_ts = 1;
+		p->tsval = be32_at(&w.buf[4]);
+		p->tsecr = be32_at(&w.buf[8]);
+		return 0;
+	}
 	wire_loop(TCP_OPT_SPACE, tcp_opt_step, &w);
 	if (w.err)
 		return w.err;
