@@ -35,6 +35,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 BPF_TEST_SRCS := $(wildcard tests/bpf/*.c)
 BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
 BENCH_BIN := $(BUILD)/tests/bench_wire
+TOOLS := $(BUILD)/tests/netem_fwd
 
 .PHONY: all test unit bench clean format check-format
 .DELETE_ON_ERROR:
@@ -88,9 +89,14 @@ $(BUILD)/tests/bare_xdp.bpf.o: tests/bench/bare_xdp.bpf.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+$(BUILD)/tests/netem_fwd: tests/tools/netem_fwd.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
 unit: $(UNIT_BINS)
 
-test: bin/netobs-xdp $(UNIT_BINS) $(BPF_TEST_BINS)
+test: bin/netobs-xdp $(UNIT_BINS) $(BPF_TEST_BINS) $(TOOLS)
 	$(Q)tests/run-tests.sh
 
 bench: bin/netobs-xdp $(BENCH_BIN)

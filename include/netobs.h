@@ -126,6 +126,14 @@ struct lat_agg {
 	__u32 pad;
 };
 
+/* A range of sequence space not seen yet: [start, end); empty when equal. */
+#define SEQ_HOLES 16
+
+struct seq_hole {
+	__u32 start;
+	__u32 end;
+};
+
 /* What one side (client or server) sent, and the state to interpret it. */
 struct flow_side {
 	__u64 packets;
@@ -144,6 +152,10 @@ struct flow_side {
 	__u64 zero_win_since_ns;
 	/* Data RTT of this side's segments, measured by the peer's ACKs. */
 	struct lat_agg ack_rtt;
+	/* Gaps below snd_nxt: a segment inside one is new here, not a retransmission. */
+	struct seq_hole holes[SEQ_HOLES];
+	__u32 hole_next; /* slot the next gap takes (the oldest is forgotten) */
+	__u32 pad2;
 };
 
 /* Flow flags. */

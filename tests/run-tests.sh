@@ -44,6 +44,9 @@ if ! $PY tests/gen/gen_captures.py "$BUILD/captures"; then
 fi
 run_suite "replay: crafted, both engines, tshark, errors" \
 	$PY tests/integration/test_replay.py bin/netobs-xdp "$BUILD/captures" ../shared/captures
+run_suite "live: real traffic in namespaces, both vantage points, tshark" \
+	$PY tests/integration/test_live_traffic.py bin/netobs-xdp "$BUILD"/tests/netem_fwd \
+	"$BUILD/live"
 run_suite "readme: the shown replay output is current" tests/integration/test_readme.sh
 
 echo

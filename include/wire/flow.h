@@ -223,6 +223,49 @@ static __always_inline void flow_handshake(struct flow_stats *f, const struct pk
 	}
 }
 
+static __always_inline void hole_add(struct flow_side *s, __u32 start, __u32 end)
+{
+	struct seq_hole *h = &s->holes[s->hole_next & (SEQ_HOLES - 1)];
+
+	h->start = start;
+	h->end = end;
+	s->hole_next++;
+}
+
+/*
+ * Remove [a, b) from the recorded gaps. Returns 1 if the segment lay wholly
+ * inside one gap: none of it was seen before at this vantage point.
+ */
+static __always_inline int hole_fill(struct flow_side *s, __u32 a, __u32 b)
+{
+	__u32 split_start = 0, split_end = 0;
+	int i, inside = 0;
+
+#pragma unroll
+	for (i = 0; i < SEQ_HOLES; i++) {
+		struct seq_hole *h = &s->holes[i];
+
+		if (h->start == h->end || !seq_before(a, h->end) || !seq_after(b, h->start))
+			continue; /* empty, or no overlap */
+		if (!seq_before(a, h->start) && !seq_after(b, h->end))
+			inside = 1;
+		if (seq_after(a, h->start) && seq_before(b, h->end)) {
+			split_start = b; /* the segment sits in the middle: two gaps remain */
+			split_end = h->end;
+			h->end = a;
+		} else if (seq_after(a, h->start)) {
+			h->end = a;
+		} else if (seq_before(b, h->end)) {
+			h->start = b;
+		} else {
+			h->end = h->start;
+		}
+	}
+	if (split_start != split_end)
+		hole_add(s, split_start, split_end);
+	return inside;
+}
+
 /*
  * Sequence space of one segment: retransmission detection and the data RTT
  * probe of the sending side. Sets out->retrans for a retransmission.
@@ -247,7 +290,11 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 				p->seq == s->snd_nxt - 1;
 
 		out->keepalive = keepalive;
-		if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive) {
+		if (seq_len && seq_after(p->seq, s->snd_nxt)) {
+			/* Sequence space skipped here (lost before us, or reordered). */
+			hole_add(s, s->snd_nxt, p->seq);
+		} else if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive &&
+			   !hole_fill(s, p->seq, end)) {
 			out->retrans = 1;
 			s->retrans += segs;
 			s->retrans_bytes += p->payload_len;

@@ -166,6 +166,31 @@ def tcp_retrans_ipv6_ext():
 
 
 @scenario
+def tcp_gap_fill_receiver_view():
+    """Captured at the receiver: seg2 was lost before us. Its late copy fills
+    the gap (never seen here: not a retransmission); a second copy is one."""
+    c = Conv("10.6.0.1", 48000, "10.6.0.2", 80)
+    c.handshake(0, 100, 200)
+    s1 = c.nxt["c"]
+    c.pkt("c", 1000, "A", 500)
+    s2 = c.nxt["c"]
+    c.nxt["c"] += 500                                   # seg2 never reaches us
+    c.pkt("c", 1020, "A", 500)                          # seg3: a gap below it
+    s4 = c.nxt["c"]
+    c.pkt("c", 1030, "A", 500)                          # seg4
+    c.pkt("s", 1100, "A", ack=s2)                       # dup ACKs for seg2
+    c.pkt("s", 1120, "A", ack=s2)
+    c.pkt("c", 1300, "A", 500, seq=s2, advance=False)   # seg2 arrives: fills the gap
+    c.pkt("s", 1400, "A")                               # acks everything
+    c.pkt("c", 1500, "A", 500, seq=s2, advance=False)   # seg2 again: seen before
+    c.pkt("c", 1600, "A", 250, seq=s4 + 250, advance=False)  # half of seg4 again
+    del s1
+    flow = dict(retrans_c2s=2, retrans_bytes_c2s=750, retrans_s2c=0, close_type="forced",
+                **c.totals(), **c.names())
+    return c.out, [flow]
+
+
+@scenario
 def tcp_syn_repeat_timestamps():
     """Two SYNs; the SYN-ACK echoes the first one's TSval, so RTT counts from it."""
     c = Conv("10.1.0.1", 33000, "10.1.0.2", 8080)

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""tshark as the oracle: per-flow counts from Wireshark's dissection of a
+capture, compared with netobs-xdp's records of the same capture."""
+import collections
+import subprocess
+
+TS_FIELDS = ["tcp.seq_raw", "tcp.len", "tcp.analysis.out_of_order", "tcp.analysis.keep_alive",
+             "ip.src", "ipv6.src", "tcp.srcport", "udp.srcport", "ip.dst", "ipv6.dst",
+             "tcp.dstport", "udp.dstport", "ip.len", "ipv6.plen", "tcp.flags.syn",
+             "tcp.flags.ack", "tcp.flags.reset", "tcp.flags.fin", "tcp.analysis.zero_window",
+             "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission",
+             "tcp.analysis.spurious_retransmission", "tcp.analysis.initial_rtt",
+             "ip.frag_offset", "ipv6.fraghdr.offset", "tcp.stream", "icmp.type",
+             "icmpv6.type"]
+
+
+SEQ_MOD = 1 << 32
+
+
+def overlaps(seq, n, start, end):
+    """[seq, seq + n) and [start, end) share a sequence number (mod 2^32)."""
+    return (start - seq) % SEQ_MOD < n or (seq - start) % SEQ_MOD < (end - start) % SEQ_MOD
+
+
+def endpoint(addr, port):
+    return ("[%s]:%s" % (addr, port)) if ":" in addr else ("%s:%s" % (addr, port))
+
+
+def tshark_flows(cap):
+    """Per unordered endpoint pair: per-direction counts keyed by the sender."""
+    p = subprocess.run(["tshark", "-r", cap, "-o", "tcp.relative_sequence_numbers:FALSE",
+                        "-T", "fields", "-E", "separator=\t", "-E", "occurrence=f",
+                        *sum([["-e", f] for f in TS_FIELDS], [])],
+                       capture_output=True, text=True, check=True)
+    flows = {}
+    for line in p.stdout.splitlines():
+        v = dict(zip(TS_FIELDS, line.split("\t")))
+        src = v["ip.src"] or v["ipv6.src"]
+        dst = v["ip.dst"] or v["ipv6.dst"]
+        sp = v["tcp.srcport"] or v["udp.srcport"]
+        dp = v["tcp.dstport"] or v["udp.dstport"]
+        if not (src and dst and sp and dp) or v["icmp.type"] or v["icmpv6.type"]:
+            continue  # an ICMP error quotes an inner header: not the flow's packet
+        if v["ip.frag_offset"] not in ("", "0") or v["ipv6.fraghdr.offset"] not in ("", "0"):
+            continue  # later fragments carry no L4 header on the wire
+        proto = "tcp" if v["tcp.srcport"] else "udp"
+        a, b = endpoint(src, sp), endpoint(dst, dp)
+        key = (proto,) + tuple(sorted((a, b)))
+        f = flows.setdefault(key, {"by": collections.defaultdict(collections.Counter),
+                                   "irtt": set(), "streams": set()})
+        c = f["by"][a]
+        c["packets"] += 1
+        c["bytes"] += int(v["ip.len"]) if v["ip.len"] else int(v["ipv6.plen"]) + 40
+        syn, ack = v["tcp.flags.syn"] in ("1", "True"), v["tcp.flags.ack"] in ("1", "True")
+        c["syn"] += syn and not ack
+        c["synack"] += syn and ack
+        c["rst"] += v["tcp.flags.reset"] in ("1", "True")
+        c["fin"] += v["tcp.flags.fin"] in ("1", "True")
+        c["zero_win"] += v["tcp.analysis.zero_window"] != ""
+        c["retrans"] += (v["tcp.analysis.retransmission"] != "" or
+                         v["tcp.analysis.fast_retransmission"] != "" or
+                         v["tcp.analysis.spurious_retransmission"] != "")
+        c["tshark_ooo"] += v["tcp.analysis.out_of_order"] != ""
+        if proto == "tcp" and v["tcp.seq_raw"]:
+            # METRICS.md: a retransmission is a segment whose sequence range
+            # was already seen here (keepalives excepted).
+            seq, n = int(v["tcp.seq_raw"]), int(v["tcp.len"] or 0) + syn + \
+                (v["tcp.flags.fin"] in ("1", "True"))
+            seen = f.setdefault("seen", {}).setdefault(a, [])
+            if n and v["tcp.analysis.keep_alive"] == "" and any(
+                    overlaps(seq, n, s, e) for s, e in seen):
+                c["seen_again"] += 1
+            if n:
+                seen.append((seq, (seq + n) % SEQ_MOD))
+        if v["tcp.analysis.initial_rtt"]:
+            f["irtt"].add(float(v["tcp.analysis.initial_rtt"]))
+        f["streams"].add(v["tcp.stream"])
+    return flows
+
+
+def our_flows(recs):
+    flows = {}
+    for r in recs:
+        key = (r["proto"],) + tuple(sorted((r["client"], r["server"])))
+        f = flows.setdefault(key, {"by": collections.defaultdict(collections.Counter),
+                                   "syn_rtt": [], "n": 0})
+        f["n"] += 1
+        for who, d in ((r["client"], "c2s"), (r["server"], "s2c")):
+            c = f["by"][who]
+            c["packets"] += r["packets_" + d]
+            c["bytes"] += r["bytes_" + d]
+            c["rst"] += r["rst_" + d]
+            c["fin"] += r["fin_" + d]
+            c["zero_win"] += r["zero_win_" + d]
+            c["retrans"] += r["retrans_" + d]
+        f["by"][r["client"]]["syn"] += r["syn_count"]
+        f["by"][r["server"]]["synack"] += r["synack_count"]
+        if r["syn_rtt_us"] is not None:
+            f["syn_rtt"].append(r["syn_rtt_us"])
+    return flows
+
+
+
+
+def compare(ours, theirs, retrans_rule="tshark"):
+    """Problems found comparing our_flows() with tshark_flows().
+
+    retrans_rule "tshark": retransmissions equal tshark's retransmission +
+    fast + spurious flags. "seen": they equal the segments whose range was
+    seen before in the capture (METRICS.md's definition, which is what differs
+    from tshark for a gap filled at the receiver's vantage point).
+    """
+    bad = []
+    if set(ours) != set(theirs):
+        bad.append("flows differ: only ours %s, only tshark's %s" %
+                   (sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))))
+    for key in sorted(set(ours) & set(theirs)):
+        o, t = ours[key], theirs[key]
+        for ep in set(o["by"]) | set(t["by"]):
+            for k in ("packets", "bytes", "syn", "synack", "rst", "fin", "zero_win", "retrans"):
+                want = t["by"][ep][k]
+                if k == "retrans" and retrans_rule == "seen":
+                    want = t["by"][ep]["seen_again"]
+                if o["by"][ep][k] != want:
+                    bad.append("%s from %s: %s ours %d, expected %d (tshark retrans %d, "
+                               "out-of-order %d, seen again %d)" %
+                               (key[0], ep, k, o["by"][ep][k], want, t["by"][ep]["retrans"],
+                                t["by"][ep]["tshark_ooo"], t["by"][ep]["seen_again"]))
+        # initial_rtt is per TCP stream: compare where one flow is one stream
+        # and a SYN-ACK was seen. Without one, Wireshark still reports an
+        # initial_rtt (SYN to a bare ACK, or to the RST-ACK that refuses the
+        # SYN); METRICS.md defines syn_rtt as rtt_server + rtt_client, both
+        # of which need the SYN-ACK, so ours is null there.
+        synacks = sum(c["synack"] for c in t["by"].values())
+        if (key[0] == "tcp" and len(t["irtt"]) == 1 and o["n"] == 1 and
+                len(t["streams"]) == 1 and synacks):
+            irtt = next(iter(t["irtt"])) * 1e6
+            if len(o["syn_rtt"]) != 1 or abs(o["syn_rtt"][0] - irtt) > 2.0:
+                bad.append("%s: syn_rtt_us %s, tshark initial_rtt %.3f us" %
+                           (key, o["syn_rtt"], irtt))
+    return bad
