@@ -35,6 +35,7 @@ for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow; do
 	run_suite "unit: $(basename "$t")" "$t"
 done
 run_suite "bpf: concurrency and GSO" "$BUILD"/tests/test_concurrency
+run_suite "bpf: verdicts, untouched packets, table full, ring buffer" "$BUILD"/tests/test_datapath
 
 mkdir -p "$BUILD/captures"
 if ! $PY tests/gen/gen_captures.py "$BUILD/captures"; then
