@@ -98,6 +98,19 @@ for cap in all_caps:
     report(ok, tag, "" if ok else "outputs differ or failed: %s %s" % (e1.strip(), e2.strip()))
 
 
+# 2b. Without BPF privileges, replay says so and uses the userspace build.
+cap = os.path.join(CRAFTED, "tcp_normal_v4.pcap")
+if os.geteuid() == 0 and subprocess.run(["which", "setpriv"], capture_output=True).returncode == 0:
+    p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        BIN, "replay", "--format", "json", cap], capture_output=True, text=True)
+    _, want, _ = replay(cap, "user")
+    ok = (p.returncode == 0 and p.stdout == want and
+          "replaying through the userspace build" in p.stderr)
+    report(ok, "unprivileged replay falls back to the userspace build and says so",
+           "" if ok else "exit %d, stderr %r" % (p.returncode, p.stderr))
+else:
+    report(None, "unprivileged replay falls back", "needs root (to drop to nobody) and setpriv")
+
 # 3. tshark as the oracle on captures nobody here made.
 shared_caps = sorted(glob.glob(os.path.join(SHARED, "*", "*.pcap*")))
 for cap in shared_caps:
