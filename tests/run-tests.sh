@@ -48,6 +48,9 @@ run_suite "replay: crafted, both engines, tshark, errors" \
 run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 	$PY tests/integration/test_live_traffic.py bin/netobs-xdp "$BUILD"/tests/netem_fwd \
 	"$BUILD/live"
+run_suite "agent: attach, /flows = replay, promtool, clean detach, coexistence" \
+	$PY tests/integration/test_attach.py bin/netobs-xdp "$BUILD"/tests/bare_xdp.bpf.o \
+	"$BUILD/attach"
 run_suite "readme: the shown replay output is current" tests/integration/test_readme.sh
 
 echo

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
 
 #include "log.h"
 
@@ -37,18 +38,30 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* libbpf's warnings are mostly about probing; they matter only with -v. */
+/*
+ * libbpf's and libxdp's warnings are mostly about feature probing and
+ * fallbacks that we report in our own words; they show with -v.
+ */
+static int lib_print(const char *lib, const char *fmt, va_list ap)
+{
+	if (cur_level < LOG_DEBUG)
+		return 0;
+	fprintf(stderr, "netobs-xdp: %s: ", lib);
+	return vfprintf(stderr, fmt, ap);
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	enum log_level l = level == LIBBPF_WARN ? LOG_DEBUG : LOG_DEBUG;
+	return lib_print("libbpf", fmt, ap);
+}
 
-	if (l > cur_level)
-		return 0;
-	fprintf(stderr, "netobs-xdp: libbpf: ");
-	return vfprintf(stderr, fmt, ap);
+static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	return lib_print("libxdp", fmt, ap);
 }
 
 void log_route_libbpf(void)
 {
 	libbpf_set_print(libbpf_print);
+	libxdp_set_print(libxdp_print);
 }

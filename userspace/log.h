@@ -11,7 +11,7 @@ enum log_level {
 
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
-/* Route libbpf's (and libxdp's) messages through log_msg(). */
+/* Route libbpf's and libxdp's messages through our logger (shown with -v). */
 void log_route_libbpf(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
+#include "attach.h"
+#include "exporter.h"
 #include "log.h"
 #include "replay.h"
 
@@ -15,6 +18,15 @@ static void usage(FILE *out)
 		"usage: netobs-xdp [-v|-q] COMMAND ...\n"
 		"\n"
 		"commands:\n"
+		"  attach IFACE... [options]  watch interfaces (XDP ingress, TC egress) and serve\n"
+		"                             metrics until SIGINT/SIGTERM, then detach\n"
+		"      --mode native|generic|auto  XDP mode (default auto: native, else generic)\n"
+		"      --listen HOST:PORT     HTTP address for /metrics, /flows, /healthz\n"
+		"                             (default %s)\n"
+		"      --max-flows N, --timeout STATE=SEC   as for replay\n"
+		"  detach IFACE...            remove netobs-xdp's programs left on interfaces\n"
+		"  status                     list interfaces with netobs-xdp programs\n"
+		"\n"
 		"  replay [options] CAPTURE   run a pcap/pcapng capture through the wire engine\n"
 		"      --format table|json    output: a table (default) or NDJSON flow records\n"
 		"      --engine auto|bpf|user BPF programs via BPF_PROG_TEST_RUN (auto falls back\n"
@@ -23,7 +35,7 @@ static void usage(FILE *out)
 		"      --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
 		"\n"
 		"  -v  debug output (includes libbpf's)   -q  errors only\n",
-		WIRE_DEFAULT_MAX_FLOWS);
+		AGENT_DEFAULT_LISTEN, WIRE_DEFAULT_MAX_FLOWS);
 }
 
 /* One choice out of a list; the error names the flag and the allowed values. */
@@ -137,6 +149,97 @@ static int cmd_replay(int argc, char **argv)
 	return replay_run(&o) ? 1 : 0;
 }
 
+static int cmd_attach(int argc, char **argv)
+{
+	static const char *const modes[] = { "auto", "native", "generic" };
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'M' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "max-flows", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct agent_opts o = { .listen = AGENT_DEFAULT_LISTEN };
+	unsigned long long v;
+	int c, i;
+
+	wire_options_default(&o.wire);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'M':
+			if ((i = parse_choice("--mode", optarg, modes, 3)) < 0)
+				return 2;
+			o.mode = i;
+			break;
+		case 'l':
+			o.listen = optarg;
+			break;
+		case 'm':
+			if (parse_u64("--max-flows", optarg, 1, 1 << 24, &v))
+				return 2;
+			o.wire.max_flows = v;
+			break;
+		case 't':
+			if (parse_timeout(optarg, &o.wire.timeouts))
+				return 2;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "netobs-xdp: attach: name at least one interface\n");
+		return 2;
+	}
+	if (argc - optind > AGENT_MAX_IFACES) {
+		fprintf(stderr, "netobs-xdp: attach: at most %d interfaces\n", AGENT_MAX_IFACES);
+		return 2;
+	}
+	if (exporter_check_listen(o.listen))
+		return 2;
+	o.ifaces = argv + optind;
+	o.n_ifaces = argc - optind;
+	return agent_run(&o) ? 1 : 0;
+}
+
+static int cmd_detach(int argc, char **argv)
+{
+	int i, n, rc = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "netobs-xdp: detach: name at least one interface\n");
+		return 2;
+	}
+	for (i = 1; i < argc; i++) {
+		n = iface_detach_by_name(argv[i]);
+		if (n < 0)
+			rc = 1;
+		else
+			printf("%s: %s\n", argv[i],
+			       n ? "netobs-xdp programs removed" : "no netobs-xdp programs");
+	}
+	return rc;
+}
+
+static int cmd_status(void)
+{
+	int n = iface_status(stdout);
+
+	if (n < 0) {
+		fprintf(stderr, "netobs-xdp: status: %s\n", strerror(-n));
+		return 1;
+	}
+	if (!n)
+		printf("netobs-xdp is not attached to any interface\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -162,6 +265,14 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "replay"))
 		return cmd_replay(argc - i, argv + i);
-	fprintf(stderr, "netobs-xdp: unknown command '%s' (commands: replay)\n", argv[i]);
+	if (!strcmp(argv[i], "attach"))
+		return cmd_attach(argc - i, argv + i);
+	if (!strcmp(argv[i], "detach"))
+		return cmd_detach(argc - i, argv + i);
+	if (!strcmp(argv[i], "status"))
+		return cmd_status();
+	fprintf(stderr,
+		"netobs-xdp: unknown command '%s' (commands: attach, detach, status, replay)\n",
+		argv[i]);
 	return 2;
 }

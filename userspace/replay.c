@@ -132,7 +132,7 @@ int replay_run(const struct replay_opts *o)
 		if (!rc)
 			rc = b->ops->poll(b);
 		if (!rc && f.ts_ns >= next_sweep) {
-			rc = wire_sweep(b, f.ts_ns, &o->wire.timeouts, 0, add_record, &st);
+			rc = wire_sweep(b, f.ts_ns, &o->wire.timeouts, 0, add_record, &st, NULL);
 			next_sweep = f.ts_ns + REPLAY_SWEEP_NS;
 		}
 		if (rc < 0) {
@@ -147,7 +147,7 @@ int replay_run(const struct replay_opts *o)
 	}
 	rc = b->ops->poll(b);
 	if (!rc)
-		rc = wire_sweep(b, last_ts, &o->wire.timeouts, 1, add_record, &st);
+		rc = wire_sweep(b, last_ts, &o->wire.timeouts, 1, add_record, &st, NULL);
 	if (!rc)
 		rc = b->ops->poll(b);
 	if (rc < 0) {

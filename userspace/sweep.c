@@ -12,6 +12,7 @@ struct sweep_ctx {
 	int all;
 	struct flow_record *ended;
 	size_t n, cap;
+	struct sweep_stats seen;
 };
 
 static int sweep_one(void *ctx, const struct flow_stats *f)
@@ -20,8 +21,11 @@ static int sweep_one(void *ctx, const struct flow_stats *f)
 	struct flow_record *r;
 	int expired = flow_expired(f, c->now, c->t);
 
-	if (!expired && !c->all)
+	if (!expired && !c->all) {
+		c->seen.flows++;
+		c->seen.tcp_flows += f->key.proto == IPPROTO_TCP;
 		return 0;
+	}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
 
@@ -39,7 +43,7 @@ static int sweep_one(void *ctx, const struct flow_stats *f)
 }
 
 int wire_sweep(struct wire_backend *b, __u64 now, const struct wire_timeouts *t, int all,
-	       flow_record_fn fn, void *ctx)
+	       flow_record_fn fn, void *ctx, struct sweep_stats *stats)
 {
 	struct sweep_ctx c = { .now = now, .t = t, .all = all };
 	size_t i;
@@ -55,6 +59,8 @@ int wire_sweep(struct wire_backend *b, __u64 now, const struct wire_timeouts *t,
 			err = fn(ctx, &c.ended[i]);
 	}
 	free(c.ended);
+	if (stats)
+		*stats = c.seen;
 	return err ? err : (int)c.n;
 }
 

@@ -248,8 +248,8 @@ static void test_table_full_and_sweep(void **state)
 	assert_int_equal(cnt[CNT_FLOW_TABLE_FULL], 3);
 	assert_int_equal(cnt[CNT_PACKETS], 5);
 	/* Nothing expired at 1 s; both at 10 s (UDP timeout 5 s). */
-	assert_int_equal(wire_sweep(b, 1000000 * US, &t, 0, count_rec, &ended), 0);
-	assert_int_equal(wire_sweep(b, 10000000 * US, &t, 0, count_rec, &ended), 2);
+	assert_int_equal(wire_sweep(b, 1000000 * US, &t, 0, count_rec, &ended, NULL), 0);
+	assert_int_equal(wire_sweep(b, 10000000 * US, &t, 0, count_rec, &ended, NULL), 2);
 	assert_int_equal(ended, 2);
 	s.sport = 2000;
 	b->ops->run(b, buf, build_frame(buf, &s), 10000001 * US);
@@ -272,7 +272,7 @@ static void test_table_delete_keeps_probe_runs(void **state)
 		b->ops->run(b, buf, build_frame(buf, &s), (i % 2 ? 1 : 20000000) * US);
 	}
 	/* Half are old (t=1us), half new (t=20s): sweep at 21 s ends the old half. */
-	assert_int_equal(wire_sweep(b, 21000000 * US, &t, 0, count_rec, &ended), 250);
+	assert_int_equal(wire_sweep(b, 21000000 * US, &t, 0, count_rec, &ended, NULL), 250);
 	for (i = 0; i < 500; i++) {
 		s.sport = 1000 + i;
 		b->ops->run(b, buf, build_frame(buf, &s), 21000001 * US);
@@ -280,7 +280,7 @@ static void test_table_delete_keeps_probe_runs(void **state)
 	b->ops->counters(b, cnt);
 	/* The 250 survivors were found again, the 250 swept ones re-created. */
 	assert_int_equal(cnt[CNT_FLOWS_CREATED], 750);
-	assert_int_equal(wire_sweep(b, 0, &t, 1, count_rec, &ended), 500);
+	assert_int_equal(wire_sweep(b, 0, &t, 1, count_rec, &ended, NULL), 500);
 	wire_backend_destroy(b);
 }
 

@@ -1,0 +1,303 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""The live agent on a veth pair in two namespaces.
+
+For native and generic XDP: attach, make real TCP traffic across the pair,
+capture it with tcpdump on the same interface, and check that /flows counts
+exactly what the offline replay of that capture counts; /metrics passes
+promtool; SIGTERM exits 0 and leaves no program and no qdisc. Then: a clsact
+that was there before stays (with its other filter); a failure half-way
+leaves nothing attached; an XDP program loaded by xdp-loader is not replaced;
+`detach` cleans up after a killed agent; bad flags are named.
+
+usage: test_attach.py BIN BARE_XDP_OBJ WORKDIR   (root; exits 77 otherwise)
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+BIN, BARE, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
+TAG = "noba%d" % os.getpid()
+NS_A, NS_B = TAG + "a", TAG + "b"
+A4, B4 = "10.88.0.1", "10.88.0.2"
+PORT = 19435
+passed = failed = 0
+procs = []
+
+
+def report(ok, name, detail=""):
+    global passed, failed
+    passed += bool(ok)
+    failed += not ok
+    print("%s %s%s" % ("PASS" if ok else "FAIL", name, (": " + detail) if detail else ""),
+          flush=True)
+
+
+def sh(*cmd, ns=None, check=False, **kw):
+    if ns:
+        cmd = ("ip", "netns", "exec", ns) + cmd
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
+
+
+def spawn(*cmd, ns, **kw):
+    p = subprocess.Popen(("ip", "netns", "exec", ns) + cmd, **kw)
+    procs.append(p)
+    return p
+
+
+def setup():
+    sh("ip", "netns", "add", NS_A, check=True)
+    sh("ip", "netns", "add", NS_B, check=True)
+    sh("ip", "link", "add", "a0", "netns", NS_A, "type", "veth", "peer", "b0", "netns", NS_B,
+       check=True)
+    for ns, dev, addr in ((NS_A, "a0", A4), (NS_B, "b0", B4)):
+        sh("ip", "addr", "add", addr + "/24", "dev", dev, ns=ns, check=True)
+        sh("ip", "link", "set", dev, "up", ns=ns, check=True)
+        sh("ip", "link", "set", "lo", "up", ns=ns, check=True)
+        sh("ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off", "tx", "off", ns=ns)
+
+
+def teardown():
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    sh("ip", "netns", "del", NS_A)
+    sh("ip", "netns", "del", NS_B)
+
+
+def prog_name(prog_id):
+    p = sh("bpftool", "-j", "prog", "show", "id", str(prog_id))
+    return json.loads(p.stdout).get("name", "") if p.returncode == 0 else ""
+
+
+def attached_state():
+    """(our XDP program?, our TC filter?, clsact present?) on a0, from bpftool's JSON."""
+    net = json.loads(sh("bpftool", "-j", "net", "show", "dev", "a0", ns=NS_A).stdout or "[{}]")[0]
+    xdp = any(prog_name(e["id"]) == "netobs_xdp" for e in net.get("xdp", []))
+    tc = any(prog_name(e["id"]) == "netobs_tc_egress" for e in net.get("tc", []))
+    qd = sh("tc", "qdisc", "show", "dev", "a0", ns=NS_A).stdout
+    return xdp, tc, "clsact" in qd
+
+
+def http(path):
+    p = sh("curl", "-s", "-w", "\n%{http_code}", "http://127.0.0.1:%d%s" % (PORT, path), ns=NS_A)
+    body, _, code = p.stdout.rpartition("\n")
+    return (int(code) if code.isdigit() else 0), body
+
+
+def start_agent(*args):
+    p = spawn(BIN, "attach", "a0", "--listen", "127.0.0.1:%d" % PORT, *args, ns=NS_A,
+              stderr=subprocess.PIPE, text=True)
+    for _ in range(100):
+        if p.poll() is not None:
+            break
+        if http("/healthz")[0] == 200:
+            return p
+        time.sleep(0.1)
+    return p
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    try:
+        rc = p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = None
+    return rc, p.stderr.read()
+
+
+SERVER = textwrap.dedent("""
+    import socket
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", 7000)); s.listen(4); print("ready", flush=True)
+    for _ in range(3):
+        c, _ = s.accept()
+        while True:
+            d = c.recv(1000)
+            if not d:
+                break
+            c.sendall(b"s" * (3 * len(d)))
+        c.close()
+""")
+CLIENT = textwrap.dedent("""
+    import socket, sys
+    for n in range(3):
+        c = socket.create_connection((sys.argv[1], 7000))
+        for size in (100, 700, 1200):
+            c.sendall(b"c" * size)
+            got = 0
+            while got < 3 * size:
+                got += len(c.recv(65536))
+        c.close()
+""")
+
+
+def wait_stable(path):
+    last, since = -1, time.time()
+    for _ in range(150):
+        size = os.path.getsize(path)
+        if size != last:
+            last, since = size, time.time()
+        elif time.time() - since > 1.0:
+            return
+        time.sleep(0.1)
+
+
+COUNTS = ["proto", "client", "server", "handshake_seen", "packets_c2s", "packets_s2c",
+          "bytes_c2s", "bytes_s2c", "payload_bytes_c2s", "payload_bytes_s2c", "syn_count",
+          "synack_count", "retrans_c2s", "retrans_s2c", "zero_win_c2s", "zero_win_s2c",
+          "rst_c2s", "rst_s2c", "fin_c2s", "fin_s2c", "close_type", "ack_rtt_client_count",
+          "ack_rtt_server_count", "srt_count", "art_count"]
+
+
+def live_equals_replay(mode):
+    agent = start_agent("--mode", mode)
+    if http("/healthz")[0] != 200:
+        report(False, "%s: agent serves /healthz" % mode, agent.stderr.read() if
+               agent.poll() is not None else "no answer")
+        return
+    cap = os.path.join(WORK, "attach-%s.pcap" % mode)
+    dump = spawn("tcpdump", "-i", "a0", "-w", cap, "-U", "-n", "-B", "8192",
+                 "--time-stamp-precision=nano", "tcp port 7000", ns=NS_A,
+                 stderr=subprocess.PIPE, text=True)
+    dump.stderr.readline()
+    srv = spawn("/usr/bin/python3", "-c", SERVER, ns=NS_B, stdout=subprocess.PIPE, text=True)
+    srv.stdout.readline()
+    sh("/usr/bin/python3", "-c", CLIENT, B4, ns=NS_A, check=True, timeout=30)
+    srv.wait(10)
+    wait_stable(cap)
+    dump.send_signal(signal.SIGINT)
+    dump.wait(10)
+    time.sleep(0.2)
+
+    code, body = http("/flows?limit=1000")
+    live = {(r["client"], r["server"]): r for r in map(json.loads, body.splitlines())
+            if r["server"].endswith(":7000")}
+    out = subprocess.run([BIN, "replay", "--format", "json", cap], capture_output=True,
+                         text=True).stdout
+    offline = {(r["client"], r["server"]): r for r in map(json.loads, out.splitlines())}
+    bad = []
+    if set(live) != set(offline) or len(live) != 3:
+        bad.append("flows: live %s, replay %s" % (sorted(live), sorted(offline)))
+    for k in set(live) & set(offline):
+        for f in COUNTS:
+            if live[k][f] != offline[k][f]:
+                bad.append("%s %s: live %r, replay %r" % (k[0], f, live[k][f], offline[k][f]))
+        for f in ("syn_rtt_us", "ack_rtt_client_avg_us", "srt_avg_us", "art_avg_us"):
+            if (live[k][f] is None) != (offline[k][f] is None):
+                bad.append("%s %s: live %r, replay %r" % (k[0], f, live[k][f], offline[k][f]))
+    report(code == 200 and not bad, "%s: /flows equals the replay of a capture on the same "
+           "interface" % mode, "; ".join(bad[:5]))
+
+    during = attached_state()
+    report(during == (True, True, True), "%s: while running, our XDP and TC programs are on a0"
+           % mode, "(xdp, tc, clsact) %r" % (during,))
+    code, metrics = http("/metrics")
+    chk = subprocess.run(["promtool", "check", "metrics"], input=metrics, capture_output=True,
+                         text=True)
+    report(code == 200 and chk.returncode == 0, "%s: /metrics passes promtool check metrics"
+           % mode, chk.stdout + chk.stderr)
+    rc, err = stop(agent)
+    state = attached_state()
+    report(rc == 0 and state == (False, False, False) and ("XDP %s mode" % mode) in err,
+           "%s: attached in that mode; SIGTERM exits 0 and leaves no program or qdisc" % mode,
+           "exit %r, (xdp, tc, clsact) %r, log %r" % (rc, state, err.strip()))
+
+
+def keeps_existing_clsact():
+    sh("tc", "qdisc", "add", "dev", "a0", "clsact", ns=NS_A, check=True)
+    # Someone else's filter (u32: this kernel has no matchall or gact modules).
+    sh("tc", "filter", "add", "dev", "a0", "egress", "prio", "7", "u32", "match", "u32", "0",
+       "0", "flowid", "1:1", ns=NS_A, check=True)
+    agent = start_agent("--mode", "generic")
+    during = attached_state()
+    rc, err = stop(agent)
+    after = attached_state()
+    other = "pref 7 u32" in sh("tc", "filter", "show", "dev", "a0", "egress", ns=NS_A).stdout
+    report(during == (True, True, True) and rc == 0 and after == (False, False, True) and other,
+           "a clsact that was there stays, with its filter; ours is gone",
+           "during %r, after %r, other filter kept %r, %s" % (during, after, other, err.strip()))
+    sh("tc", "qdisc", "del", "dev", "a0", "clsact", ns=NS_A)
+
+
+def failure_half_way():
+    p = sh(BIN, "attach", "a0", "nosuch0", "--listen", "127.0.0.1:%d" % PORT, ns=NS_A,
+           timeout=60)
+    state = attached_state()
+    report(p.returncode == 1 and "nosuch0: no such interface" in p.stderr and
+           state == (False, False, False),
+           "a failure half-way detaches what was attached",
+           "exit %d, state %r, %s" % (p.returncode, state, p.stderr.strip()))
+
+
+def coexistence():
+    load = sh("xdp-loader", "load", "-m", "skb", "a0", BARE, ns=NS_A)
+    p = sh(BIN, "attach", "a0", "--mode", "generic", "--listen", "127.0.0.1:%d" % PORT,
+           ns=NS_A, timeout=60)
+    status = sh("xdp-loader", "status", "a0", ns=NS_A).stdout
+    state = attached_state()
+    report(load.returncode == 0 and p.returncode == 1 and "already attached" in p.stderr and
+           "xdp-loader unload" in p.stderr and "bare_xdp_pass" in status and
+           state == (False, False, False),
+           "an XDP program loaded by xdp-loader is neither replaced nor disturbed",
+           "exit %d: %s; xdp-loader status %r" % (p.returncode, p.stderr.strip(), status))
+    sh("xdp-loader", "unload", "a0", "--all", ns=NS_A)
+
+
+def detach_after_kill():
+    agent = start_agent("--mode", "generic")
+    agent.kill()
+    agent.wait()
+    left = attached_state()
+    st = sh(BIN, "status", ns=NS_A).stdout
+    d = sh(BIN, "detach", "a0", ns=NS_A)
+    after = attached_state()
+    st2 = sh(BIN, "status", ns=NS_A).stdout
+    report(left[:2] == (True, True) and "a0: xdp attached generic, tc egress attached" in st and
+           d.returncode == 0 and after[:2] == (False, False) and "not attached" in st2,
+           "after a killed agent, status shows it and detach removes it",
+           "left %r, status %r, detach %r, after %r" % (left, st, d.stdout + d.stderr, after))
+    sh("tc", "qdisc", "del", "dev", "a0", "clsact", ns=NS_A)
+
+
+def bad_flags():
+    for args, code, words in (
+            (["attach", "a0", "--mode", "turbo"], 2, ["--mode", "'turbo'", "native", "generic",
+                                                      "auto"]),
+            (["attach", "a0", "--listen", "localhost"], 2, ["--listen", "'localhost'"]),
+            (["attach"], 2, ["name at least one interface"]),
+            (["frobnicate"], 2, ["unknown command", "attach"])):
+        p = sh(BIN, *args, ns=NS_A)
+        ok = p.returncode == code and all(w in p.stderr for w in words)
+        report(ok, "bad input: netobs-xdp %s" % " ".join(args),
+               "" if ok else "exit %d, %r" % (p.returncode, p.stderr))
+
+
+def main():
+    if os.geteuid() != 0:
+        print("SKIP attach tests: need root")
+        return 77
+    os.makedirs(WORK, exist_ok=True)
+    try:
+        setup()
+        for mode in ("native", "generic"):
+            live_equals_replay(mode)
+        keeps_existing_clsact()
+        failure_half_way()
+        coexistence()
+        detach_after_kill()
+        bad_flags()
+    finally:
+        teardown()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Attaching the wire engine to interfaces: XDP via libxdp, TC on clsact egress. */
+#ifndef NETOBS_ATTACH_H
+#define NETOBS_ATTACH_H
+
+#include <net/if.h>
+
+#include <bpf/libbpf.h>
+
+enum attach_mode {
+	ATTACH_AUTO = 0, /* native, else generic */
+	ATTACH_NATIVE,
+	ATTACH_GENERIC,
+};
+
+/* Our TC filter's place on clsact egress, so detach finds exactly ours. */
+#define NETOBS_TC_HANDLE 0x6e6f /* "no" */
+#define NETOBS_TC_PRIO 0x6e6f
+
+struct xdp_program;
+
+struct iface_attach {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	enum attach_mode mode; /* what we got: ATTACH_NATIVE or ATTACH_GENERIC */
+	struct xdp_program *xdp;
+	int xdp_attached;
+	int dispatcher; /* attached through libxdp's multiprog dispatcher */
+	struct bpf_tc_hook hook;
+	int qdisc_created; /* clsact was ours to create, so it is ours to remove */
+	int tc_attached;
+};
+
+const char *attach_mode_name(enum attach_mode m);
+
+/*
+ * Attach @xdp_fd (ingress) and @tc_fd (egress) to @ifname. On failure nothing
+ * stays attached, and the reason was logged in words that say what to do.
+ */
+int iface_attach(struct iface_attach *a, const char *ifname, int xdp_fd, int tc_fd,
+		 enum attach_mode want);
+/* Undo iface_attach(); safe on a partly attached or zeroed struct. */
+void iface_detach(struct iface_attach *a);
+
+/*
+ * Remove netobs-xdp's programs from @ifname, whoever attached them (a crashed
+ * or pinned agent): our XDP program by name, our TC filter by handle/prio.
+ * Returns how many were removed, or -errno.
+ */
+int iface_detach_by_name(const char *ifname);
+/* Print where netobs-xdp programs are attached; returns how many interfaces. */
+int iface_status(FILE *out);
+
+#endif /* NETOBS_ATTACH_H */

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <microhttpd.h>
+
+#include "exporter.h"
+#include "flow_record.h"
+#include "log.h"
+#include "names.h"
+#include "wire/flow.h"
+
+#define FLOWS_DEFAULT_LIMIT 100
+#define FLOWS_MAX_LIMIT 100000
+
+struct exporter {
+	struct MHD_Daemon *d;
+	struct agent_state *st;
+};
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void metric_head(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
+{
+	struct wire_backend *b = st->engine;
+	__u64 cnt[CNT_MAX];
+	double t0 = mono_s();
+	FILE *f;
+	int i, err;
+
+	err = b->ops->counters(b, cnt);
+	if (err)
+		return err;
+	f = open_memstream(out, len);
+	if (!f)
+		return -errno;
+
+	metric_head(f, "netobs_program_runs_total", "counter",
+		    "Packets the XDP and TC programs ran on.");
+	fprintf(f, "netobs_program_runs_total %llu\n", cnt[CNT_PACKETS]);
+	metric_head(f, "netobs_packets_tracked_total", "counter",
+		    "Packets accounted to a TCP or UDP flow.");
+	fprintf(f, "netobs_packets_tracked_total %llu\n", cnt[CNT_FLOW_PACKETS]);
+	metric_head(f, "netobs_packets_untracked_total", "counter",
+		    "Packets passed without a flow, by reason.");
+	for (i = CNT_NON_IP; i <= CNT_FRAGMENTS; i++)
+		fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n", counter_name(i),
+			cnt[i]);
+	fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n",
+		counter_name(CNT_FLOW_TABLE_FULL), cnt[CNT_FLOW_TABLE_FULL]);
+	metric_head(f, "netobs_parse_errors_total", "counter",
+		    "Malformed packets, passed untouched, by reason.");
+	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
+		fprintf(f, "netobs_parse_errors_total{reason=\"%s\"} %llu\n", counter_name(i),
+			cnt[i]);
+	metric_head(f, "netobs_flows_created_total", "counter", "Flows created in the table.");
+	fprintf(f, "netobs_flows_created_total %llu\n", cnt[CNT_FLOWS_CREATED]);
+	metric_head(f, "netobs_flows_evicted_total", "counter",
+		    "Flows ended and removed, by where: the datapath (expired or reused "
+		    "5-tuple) or the agent's sweep.");
+	pthread_mutex_lock(&st->lock);
+	fprintf(f, "netobs_flows_evicted_total{by=\"datapath\"} %llu\n", cnt[CNT_FLOWS_EVICTED]);
+	fprintf(f, "netobs_flows_evicted_total{by=\"sweep\"} %llu\n", st->ended_by_sweep);
+	metric_head(f, "netobs_flow_table_entries", "gauge",
+		    "Flows in the table at the last sweep.");
+	fprintf(f, "netobs_flow_table_entries %llu\n", st->flows_live);
+	metric_head(f, "netobs_flow_table_capacity", "gauge", "Size of the flow table.");
+	fprintf(f, "netobs_flow_table_capacity %u\n", st->opts->wire.max_flows);
+	metric_head(f, "netobs_ringbuf_drops_total", "counter",
+		    "Flow-end and anomaly events lost because the ring buffer was full.");
+	fprintf(f, "netobs_ringbuf_drops_total %llu\n", cnt[CNT_RINGBUF_FULL]);
+
+	metric_head(f, "network_tcp_connections_active", "gauge",
+		    "TCP flows in the table at the last sweep.");
+	fprintf(f, "network_tcp_connections_active %llu\n", st->tcp_flows_live);
+	metric_head(f, "network_tcp_close_total", "counter",
+		    "TCP flows ended since the agent started, by close type.");
+	for (i = CLOSE_NORMAL; i < CLOSE_MAX; i++)
+		if (i != CLOSE_FORCED)
+			fprintf(f, "network_tcp_close_total{close_type=\"%s\"} %llu\n",
+				close_type_name(i), st->closed_by_type[i]);
+	pthread_mutex_unlock(&st->lock);
+
+	metric_head(f, "netobs_scrape_duration_seconds", "gauge",
+		    "Time this scrape took to gather the figures above.");
+	fprintf(f, "netobs_scrape_duration_seconds %.6f\n", mono_s() - t0);
+	if (fclose(f))
+		return -errno;
+	return 0;
+}
+
+struct flow_vec {
+	struct flow_record *r;
+	size_t n, cap;
+};
+
+static int collect_flow(void *ctx, const struct flow_stats *s)
+{
+	struct flow_vec *v = ctx;
+	struct flow_record *r;
+
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 1024;
+
+		r = realloc(v->r, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		v->r = r;
+		v->cap = cap;
+	}
+	r = &v->r[v->n++];
+	r->s = *s;
+	flow_finish(&r->s, r->s.last_seen_ns);
+	r->close_type = flow_close_type(&r->s, END_FORCED);
+	return 0;
+}
+
+static __u64 flow_bytes(const struct flow_record *r)
+{
+	return r->s.side[0].bytes + r->s.side[1].bytes;
+}
+
+static int by_bytes_desc(const void *a, const void *b)
+{
+	__u64 x = flow_bytes(a), y = flow_bytes(b);
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return flow_record_cmp(a, b);
+}
+
+int exporter_flows_ndjson(struct agent_state *st, unsigned int limit, char **out, size_t *len)
+{
+	struct flow_vec v = { 0 };
+	FILE *f;
+	size_t i;
+	int err;
+
+	err = st->engine->ops->for_each_flow(st->engine, collect_flow, &v);
+	if (err) {
+		free(v.r);
+		return err;
+	}
+	qsort(v.r, v.n, sizeof(*v.r), by_bytes_desc);
+	f = open_memstream(out, len);
+	if (!f) {
+		free(v.r);
+		return -errno;
+	}
+	for (i = 0; i < v.n && i < limit; i++)
+		flow_record_json(f, &v.r[i]);
+	free(v.r);
+	return fclose(f) ? -errno : 0;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code, const char *type,
+			     char *body, size_t len)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result ret;
+
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned int code, const char *text)
+{
+	return reply(c, code, "text/plain; charset=utf-8", strdup(text), strlen(text));
+}
+
+static const char landing[] =
+    "<!DOCTYPE html><html><head><title>netobs-xdp</title></head><body>"
+    "<h1>netobs-xdp</h1><ul>"
+    "<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics</li>"
+    "<li><a href=\"/flows\">/flows</a>: current flows as NDJSON, largest first "
+    "(<code>?limit=N</code>)</li>"
+    "<li><a href=\"/healthz\">/healthz</a>: liveness</li>"
+    "</ul></body></html>\n";
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_len, void **con_cls)
+{
+	struct exporter *e = cls;
+	char *body = NULL;
+	size_t len = 0;
+	int err;
+
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+	if (!strcmp(url, "/metrics")) {
+		err = exporter_metrics_text(e->st, &body, &len);
+		if (err)
+			return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, strerror(-err));
+		return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", body, len);
+	}
+	if (!strcmp(url, "/flows")) {
+		const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+		unsigned long limit = FLOWS_DEFAULT_LIMIT;
+		char *end;
+
+		if (lim) {
+			errno = 0;
+			limit = strtoul(lim, &end, 10);
+			if (errno || *end || end == lim || !limit || limit > FLOWS_MAX_LIMIT)
+				return reply_text(c, MHD_HTTP_BAD_REQUEST,
+						  "limit: a whole number from 1 to 100000\n");
+		}
+		err = exporter_flows_ndjson(e->st, limit, &body, &len);
+		if (err)
+			return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, strerror(-err));
+		return reply(c, MHD_HTTP_OK, "application/x-ndjson", body, len);
+	}
+	if (!strcmp(url, "/healthz"))
+		return reply_text(c, MHD_HTTP_OK, "ok\n");
+	if (!strcmp(url, "/"))
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", strdup(landing),
+			     strlen(landing));
+	return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: try /metrics, /flows, /healthz\n");
+}
+
+/* "HOST:PORT" or "[V6ADDR]:PORT", numeric only. */
+static int parse_listen(const char *listen, struct addrinfo **res)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+				  .ai_socktype = SOCK_STREAM };
+	char host[128];
+	const char *port;
+	size_t hl;
+
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+
+		if (!close || close[1] != ':')
+			return -EINVAL;
+		hl = close - listen - 1;
+		memcpy(host, listen + 1, hl < sizeof(host) ? hl : 0);
+		port = close + 2;
+	} else {
+		port = strrchr(listen, ':');
+		if (!port)
+			return -EINVAL;
+		hl = port - listen;
+		memcpy(host, listen, hl < sizeof(host) ? hl : 0);
+		port++;
+	}
+	if (hl >= sizeof(host) || !*port)
+		return -EINVAL;
+	host[hl] = 0;
+	return getaddrinfo(host, port, &hints, res) ? -EINVAL : 0;
+}
+
+int exporter_check_listen(const char *listen)
+{
+	struct addrinfo *ai = NULL;
+
+	if (parse_listen(listen, &ai)) {
+		fprintf(stderr,
+			"netobs-xdp: --listen: '%s' is not HOST:PORT with a numeric address "
+			"(e.g. 127.0.0.1:9435, 0.0.0.0:9435 or [::1]:9435)\n",
+			listen);
+		return -EINVAL;
+	}
+	freeaddrinfo(ai);
+	return 0;
+}
+
+struct exporter *exporter_start(const char *listen, struct agent_state *st)
+{
+	struct exporter *e = calloc(1, sizeof(*e));
+	struct addrinfo *ai = NULL;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+
+	if (!e)
+		return NULL;
+	e->st = st;
+	if (parse_listen(listen, &ai)) {
+		pr_err("--listen: '%s' is not HOST:PORT (numeric, e.g. 127.0.0.1:9435 or "
+		       "[::1]:9435)\n",
+		       listen);
+		free(e);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	e->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+				MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!e->d) {
+		pr_err("--listen %s: cannot serve HTTP there (address in use, or not local)\n",
+		       listen);
+		free(e);
+		errno = EADDRINUSE;
+		return NULL;
+	}
+	return e;
+}
+
+void exporter_stop(struct exporter *e)
+{
+	if (!e)
+		return;
+	MHD_stop_daemon(e->d);
+	free(e);
+}
