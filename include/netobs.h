@@ -117,6 +117,17 @@ struct hs_stamp {
 	__u32 pad;
 };
 
+/*
+ * Latency histogram buckets, upper bounds in microseconds (Prometheus "le");
+ * the last bucket is +Inf. Fixed, so the exporter adds flows up exactly.
+ */
+#define LAT_BUCKETS 16
+#define LAT_BUCKET_BOUNDS_US                                                                       \
+	{                                                                                          \
+		10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000,  \
+		    1000000                                                                        \
+	}
+
 /* Sample aggregate; values in nanoseconds. */
 struct lat_agg {
 	__u64 sum_ns;
@@ -124,6 +135,21 @@ struct lat_agg {
 	__u64 max_ns;
 	__u32 count;
 	__u32 pad;
+	__u32 buckets[LAT_BUCKETS]; /* samples per bucket, not cumulative */
+};
+
+/* Which hook saw a flow's first packet, for the host's side of it. */
+enum wire_hook {
+	HOOK_NONE = 0, /* replay: no host side */
+	HOOK_XDP = 1,  /* ingress: the host received it */
+	HOOK_TC = 2,   /* egress: the host sent it */
+};
+
+/* The host's part in a flow, from its first packet's hook and direction. */
+enum host_role {
+	ROLE_NONE = 0,
+	ROLE_CLIENT = 1,
+	ROLE_SERVER = 2,
 };
 
 /* A range of sequence space not seen yet: [start, end); empty when equal. */
@@ -209,8 +235,14 @@ struct flow_stats {
 	__u8 rst_dir;	/* who sent the first RST */
 	__u8 anomalies; /* enum flow_anomaly bits already reported */
 	__u8 wscale[2]; /* from the SYN / SYN-ACK, 0xff if absent */
-	__u8 pad[2];
+	__u8 host_role; /* enum host_role */
+	__u8 pad;
+	__u32 ifindex; /* where the first packet was seen; 0 in replay */
+	__u32 pad2;
 };
+
+/* Copied in 8-byte words by the engine. */
+_Static_assert(sizeof(struct flow_stats) % 8 == 0, "flow_stats: a whole number of words");
 
 /* Map value: the lock guards every field of @s. */
 struct flow_entry {

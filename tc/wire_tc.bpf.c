@@ -23,7 +23,7 @@ int netobs_tc_egress(struct __sk_buff *skb)
 	/* Headers of locally built packets are linear; pull only when they are not. */
 	if ((__u32)(skb->data_end - skb->data) < want)
 		bpf_skb_pull_data(skb, want);
-	wire_handle(skb, skb->len, segs);
+	wire_handle(skb, skb->len, segs, skb->ifindex, HOOK_TC);
 	return TC_ACT_OK;
 }
 

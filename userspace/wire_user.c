@@ -165,7 +165,7 @@ static int user_run(struct wire_backend *b, const void *frame, __u32 len, __u64 
 
 	cur = w;
 	w->now_ns = now_ns;
-	wire_handle(&ctx, 0, 1);
+	wire_handle(&ctx, 0, 1, 0, HOOK_NONE);
 	return 0;
 }
 

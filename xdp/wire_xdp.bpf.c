@@ -12,7 +12,7 @@
 SEC("xdp")
 int netobs_xdp(struct xdp_md *ctx)
 {
-	wire_handle(ctx, 0, 1);
+	wire_handle(ctx, 0, 1, ctx->ingress_ifindex, replay_clock ? HOOK_NONE : HOOK_XDP);
 	return XDP_PASS;
 }
 

@@ -45,6 +45,21 @@ static inline long wire_loop(__u32 n, long (*cb)(__u32, void *), void *ctx)
 }
 #endif
 
+/*
+ * Copy of a record too large for clang to inline as a BPF memcpy: 8-byte
+ * words. Kept a loop: unrolled, its stores cost the verifier more on every
+ * path that reaches them.
+ */
+static __always_inline void wire_copy_words(void *dst, const void *src, __u32 bytes)
+{
+	__u64 *d = dst;
+	const __u64 *s = src;
+	__u32 i;
+
+	for (i = 0; i < bytes / 8; i++)
+		d[i] = s[i];
+}
+
 /* TCP sequence arithmetic (RFC 1982). */
 static __always_inline int seq_before(__u32 a, __u32 b)
 {

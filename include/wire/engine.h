@@ -53,20 +53,18 @@ static __always_inline __u64 wire_take_flow_id(__u64 *idp)
  * function on the BPF side: the verifier checks it once, on its own, instead
  * of once for every path through the parser.
  */
-WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *pkt, __u32 segs)
+WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 {
 	const struct wire_timeouts *t = wire_timeouts();
 	struct wire_scratch *sc;
 	struct flow_entry *e;
-	struct pkt_info p;
 	struct flow_key key;
 	__u64 now, *idp;
 	int from_lo, dir, ended = 0, err;
 
-	if (!pkt)
+	if (!p)
 		return 0;
-	p = *pkt;
-	from_lo = pkt_flow_key(&p, &key);
+	from_lo = pkt_flow_key(p, &key);
 	now = wire_now();
 	sc = wire_scratch();
 	idp = wire_flow_id_ptr();
@@ -78,8 +76,8 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *pkt, __u32 segs)
 	if (!e) {
 		struct flow_stats *f = &sc->entry.s;
 
-		flow_init(f, &key, &p, from_lo, now, wire_take_flow_id(idp));
-		flow_account(f, &p, flow_pkt_dir(f, from_lo), segs, now, &sc->out);
+		flow_init(f, &key, p, from_lo, now, wire_take_flow_id(idp));
+		flow_account(f, p, flow_pkt_dir(f, from_lo), segs, now, &sc->out);
 		err = wire_flow_insert(&key, &sc->entry);
 		if (!err) {
 			wire_count(CNT_FLOWS_CREATED);
@@ -102,19 +100,19 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *pkt, __u32 segs)
 	wire_lock(e);
 	dir = flow_pkt_dir(&e->s, from_lo);
 	if (flow_expired(&e->s, now, t) ||
-	    (p.proto == IPPROTO_TCP && flow_is_new_syn(&e->s, &p, dir))) {
+	    (p->proto == IPPROTO_TCP && flow_is_new_syn(&e->s, p, dir))) {
 		int reason = flow_expired(&e->s, now, t) ? END_TIMEOUT : END_PORT_REUSE;
 
 		flow_finish(&e->s, e->s.last_seen_ns);
 		sc->ev.type = EV_FLOW_END;
 		sc->ev.detail = flow_close_type(&e->s, reason);
 		sc->ev.ts_ns = now;
-		wire_memcpy(&sc->ev.s, &e->s, sizeof(e->s));
-		flow_init(&e->s, &key, &p, from_lo, now, wire_take_flow_id(idp));
+		wire_copy_words(&sc->ev.s, &e->s, sizeof(e->s));
+		flow_init(&e->s, &key, p, from_lo, now, wire_take_flow_id(idp));
 		dir = flow_pkt_dir(&e->s, from_lo);
 		ended = 1;
 	}
-	flow_account(&e->s, &p, dir, segs, now, &sc->out);
+	flow_account(&e->s, p, dir, segs, now, &sc->out);
 	wire_unlock(e);
 
 	wire_count(CNT_FLOW_PACKETS);
@@ -153,12 +151,14 @@ WIRE_GLOBAL int wire_l4_packet(WIRE_CTX *ctx, struct pkt_info *p, __u32 l4_len, 
 
 /*
  * Process one frame. @wire_len is the frame length as the hook knows it (0 if
- * just the buffer), @segs the GSO segment count (1 for a plain packet).
+ * just the buffer), @segs the GSO segment count (1 for a plain packet), @hook
+ * and @ifindex where it was seen.
  * Never changes the packet; the caller always passes it on.
  */
-static __always_inline void wire_handle(WIRE_CTX *ctx, __u32 wire_len, __u32 segs)
+static __always_inline void wire_handle(WIRE_CTX *ctx, __u32 wire_len, __u32 segs, __u32 ifindex,
+					__u32 hook)
 {
-	struct pkt_info p = {};
+	struct pkt_info p = { .ifindex = ifindex, .hook = hook };
 	struct parse_result r;
 	__u32 l4_len = 0;
 

@@ -20,8 +20,28 @@ static __always_inline int flow_pkt_dir(const struct flow_stats *f, int from_lo)
 	return from_lo == client_is_lo ? DIR_C2S : DIR_S2C;
 }
 
+/*
+ * Index of the histogram bucket for @ns. Branch-free on purpose: the sign bit
+ * of (bound - us) counts the bounds below the sample, so the verifier sees one
+ * unknown index instead of one path per bucket.
+ */
+static __always_inline __u32 lat_bucket(__u64 ns)
+{
+	static const __u64 bounds_us[LAT_BUCKETS - 1] = LAT_BUCKET_BOUNDS_US;
+	__u64 us = ns / 1000, idx = 0;
+	__u32 i;
+
+	if (us > (1ULL << 62))
+		us = 1ULL << 62; /* keeps bound - us's sign meaningful */
+#pragma unroll
+	for (i = 0; i < LAT_BUCKETS - 1; i++)
+		idx += (bounds_us[i] - us) >> 63;
+	return idx;
+}
+
 static __always_inline void lat_add(struct lat_agg *a, __u64 ns)
 {
+	a->buckets[lat_bucket(ns) & (LAT_BUCKETS - 1)]++;
 	if (!a->count || ns < a->min_ns)
 		a->min_ns = ns;
 	if (ns > a->max_ns)
@@ -59,6 +79,11 @@ static __always_inline void flow_init(struct flow_stats *f, const struct flow_ke
 	}
 	if (client_is_lo)
 		f->flags |= FF_CLIENT_IS_LO;
+	f->ifindex = p->ifindex;
+	/* A client packet leaving (TC) or a server packet arriving (XDP): a client host. */
+	if (p->hook != HOOK_NONE)
+		f->host_role =
+		    ((from_lo == client_is_lo) == (p->hook == HOOK_TC)) ? ROLE_CLIENT : ROLE_SERVER;
 }
 
 static __always_inline __u64 flow_timeout_ns(const struct flow_stats *f,
@@ -233,37 +258,35 @@ static __always_inline void hole_add(struct flow_side *s, __u32 start, __u32 end
 }
 
 /*
- * Remove [a, b) from the recorded gaps. Returns 1 if the segment lay wholly
- * inside one gap: none of it was seen before at this vantage point.
+ * Remove [a, b) from the recorded gaps; out->gap_fill is set if the segment
+ * lay wholly inside one gap: none of it was seen before at this vantage
+ * point. Results go to memory, not registers (see struct flow_pkt_out).
  */
-static __always_inline int hole_fill(struct flow_side *s, __u32 a, __u32 b)
+static __always_inline void hole_fill(struct flow_side *s, __u32 a, __u32 b,
+				      struct flow_pkt_out *out)
 {
-	__u32 split_start = 0, split_end = 0;
-	int i, inside = 0;
+	int i;
 
 #pragma unroll
 	for (i = 0; i < SEQ_HOLES; i++) {
 		struct seq_hole *h = &s->holes[i];
+		__u32 end = h->end;
 
-		if (h->start == h->end || !seq_before(a, h->end) || !seq_after(b, h->start))
+		if (h->start == end || !seq_before(a, end) || !seq_after(b, h->start))
 			continue; /* empty, or no overlap */
-		if (!seq_before(a, h->start) && !seq_after(b, h->end))
-			inside = 1;
-		if (seq_after(a, h->start) && seq_before(b, h->end)) {
-			split_start = b; /* the segment sits in the middle: two gaps remain */
-			split_end = h->end;
-			h->end = a;
+		if (!seq_before(a, h->start) && !seq_after(b, end))
+			out->gap_fill = 1;
+		if (seq_after(a, h->start) && seq_before(b, end)) {
+			h->end = a; /* the segment sits in the middle: two gaps remain */
+			hole_add(s, b, end);
 		} else if (seq_after(a, h->start)) {
 			h->end = a;
-		} else if (seq_before(b, h->end)) {
+		} else if (seq_before(b, end)) {
 			h->start = b;
 		} else {
 			h->end = h->start;
 		}
 	}
-	if (split_start != split_end)
-		hole_add(s, split_start, split_end);
-	return inside;
 }
 
 /*
@@ -293,11 +316,13 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 		if (seq_len && seq_after(p->seq, s->snd_nxt)) {
 			/* Sequence space skipped here (lost before us, or reordered). */
 			hole_add(s, s->snd_nxt, p->seq);
-		} else if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive &&
-			   !hole_fill(s, p->seq, end)) {
-			out->retrans = 1;
-			s->retrans += segs;
-			s->retrans_bytes += p->payload_len;
+		} else if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive) {
+			hole_fill(s, p->seq, end, out);
+			if (!out->gap_fill) {
+				out->retrans = 1;
+				s->retrans += segs;
+				s->retrans_bytes += p->payload_len;
+			}
 		}
 		if (seq_after(end, s->snd_nxt))
 			s->snd_nxt = end;

@@ -65,6 +65,8 @@ struct pkt_info {
 	__u32 tsval;
 	__u32 tsecr;
 	__u32 payload_off; /* from the start of the frame */
+	__u32 ifindex;	   /* set by the hook */
+	__u32 hook;	   /* enum wire_hook */
 };
 
 enum parse_verdict {

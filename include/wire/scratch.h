@@ -13,7 +13,7 @@ struct flow_pkt_out {
 	__u32 anom;
 	__u32 retrans;
 	__u32 keepalive;
-	__u32 pad;
+	__u32 gap_fill;
 };
 
 /* Per-CPU working memory of the engine: flow records do not fit the BPF stack. */

@@ -197,6 +197,28 @@ static void test_port_reuse_event(void)
 	printf("%s %s\n", failures > before ? "FAIL" : "PASS", __func__);
 }
 
+/*
+ * The verifier's work per program, against its 1M-instruction limit. Fails
+ * above 80 %: a change that barely verifies here breaks on the next kernel.
+ */
+static void test_verifier_budget(struct wire_bpf *w)
+{
+	int fds[2] = { wire_bpf_xdp_prog_fd(w), wire_bpf_tc_prog_fd(w) }, i, before = failures;
+
+	for (i = 0; i < 2; i++) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		CHECK(!bpf_obj_get_info_by_fd(fds[i], &info, &len), "prog info: %s",
+		      strerror(errno));
+		printf("INFO %s: %u instructions verified\n", info.name, info.verified_insns);
+		CHECK(info.verified_insns > 0 && info.verified_insns < 800000,
+		      "%s: %u verified instructions, budget 800000", info.name,
+		      info.verified_insns);
+	}
+	printf("%s %s\n", failures > before ? "FAIL" : "PASS", __func__);
+}
+
 int main(void)
 {
 	struct wire_options o;
@@ -214,6 +236,7 @@ int main(void)
 		return 1;
 	}
 	test_malformed_pass_untouched((struct wire_bpf *)b);
+	test_verifier_budget((struct wire_bpf *)b);
 	wire_backend_destroy(b);
 	test_table_full_passes();
 	test_port_reuse_event();
