@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -30,16 +29,12 @@ static __u64 mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Called with st->lock held (events are drained, and sweeps run, under it). */
 static void count_end(struct agent_state *st, const struct flow_stats *s, int close_type,
 		      int by_sweep)
 {
-	pthread_mutex_lock(&st->lock);
-	if (s->key.proto == IPPROTO_TCP && close_type >= 0 && close_type < CLOSE_MAX)
-		st->closed_by_type[close_type]++;
-	else
-		st->udp_flows_ended++;
+	metrics_add_flow(&st->ended, s, close_type);
 	st->ended_by_sweep += by_sweep;
-	pthread_mutex_unlock(&st->lock);
 }
 
 static int on_event(void *ctx, const void *data, size_t len)
@@ -49,6 +44,16 @@ static int on_event(void *ctx, const void *data, size_t len)
 	if (len >= sizeof(*ev) && ev->type == EV_FLOW_END)
 		count_end(ctx, &ev->s, ev->detail, 0);
 	return 0;
+}
+
+int agent_drain_events(struct agent_state *st)
+{
+	int err;
+
+	pthread_mutex_lock(&st->lock);
+	err = st->engine->ops->poll(st->engine);
+	pthread_mutex_unlock(&st->lock);
+	return err;
 }
 
 static int on_swept(void *ctx, const struct flow_record *r)
@@ -62,14 +67,12 @@ static int sweep(struct agent_state *st)
 	struct sweep_stats seen;
 	int n;
 
-	n = wire_sweep(st->engine, mono_ns(), &st->opts->wire.timeouts, 0, on_swept, st, &seen);
-	if (n < 0)
-		return n;
 	pthread_mutex_lock(&st->lock);
-	st->flows_live = seen.flows;
-	st->tcp_flows_live = seen.tcp_flows;
+	n = wire_sweep(st->engine, mono_ns(), &st->opts->wire.timeouts, 0, on_swept, st, &seen);
+	if (n >= 0)
+		st->flows_live = seen.flows;
 	pthread_mutex_unlock(&st->lock);
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 static void install_signals(void)
@@ -93,6 +96,10 @@ int agent_run(const struct agent_opts *o)
 
 	pthread_mutex_init(&st.lock, NULL);
 	install_signals();
+	if (metrics_init(&st.ended, o->max_label_sets)) {
+		pr_err("out of memory\n");
+		goto cleanup;
+	}
 	st.engine = wire_bpf_open(&o->wire, on_event, &st);
 	if (!st.engine) {
 		pr_err("cannot load the BPF programs: %s%s\n", strerror(errno),
@@ -118,7 +125,7 @@ int agent_run(const struct agent_opts *o)
 	pr_info("serving http://%s/metrics, /flows and /healthz\n", o->listen);
 
 	while (!stop_signal) {
-		err = st.engine->ops->poll(st.engine);
+		err = agent_drain_events(&st);
 		if (!err && mono_ns() >= next_sweep) {
 			err = sweep(&st);
 			next_sweep = mono_ns() + AGENT_SWEEP_NS;
@@ -136,6 +143,7 @@ cleanup:
 	for (i = n - 1; i >= 0; i--)
 		iface_detach(&att[i]);
 	wire_backend_destroy(st.engine);
+	metrics_free(&st.ended);
 	pthread_mutex_destroy(&st.lock);
 	if (stop_signal)
 		pr_info("%s: detached from %d interface%s\n", strsignal(stop_signal), n,

@@ -6,30 +6,37 @@
 #include <pthread.h>
 
 #include "attach.h"
+#include "metrics.h"
 #include "wire_backend.h"
 
 #define AGENT_DEFAULT_LISTEN "127.0.0.1:9435"
 #define AGENT_MAX_IFACES 64
+#define AGENT_DEFAULT_MAX_LABEL_SETS 256
 
 struct agent_opts {
 	char *const *ifaces;
 	int n_ifaces;
 	enum attach_mode mode;
 	const char *listen;
+	__u32 max_label_sets; /* label sets per metric before folding into "other" */
 	struct wire_options wire;
 };
 
-/* What the exporter reads; the lock guards the counters updated by the main loop. */
+/*
+ * What the exporter reads. The lock guards the fields below it and the ring
+ * buffer (drained by the main loop and by each scrape).
+ */
 struct agent_state {
 	struct wire_backend *engine;
 	const struct agent_opts *opts;
 	pthread_mutex_t lock;
-	unsigned long long closed_by_type[CLOSE_MAX]; /* TCP flows ended, by close type */
-	unsigned long long udp_flows_ended;
+	struct metrics_table ended; /* flows that ended since the agent started */
 	unsigned long long ended_by_sweep;
 	unsigned long long flows_live; /* as of the last sweep */
-	unsigned long long tcp_flows_live;
 };
+
+/* Deliver pending flow ends into @st->ended; takes the lock. */
+int agent_drain_events(struct agent_state *st);
 
 /* Runs until SIGINT/SIGTERM; 0 on a clean stop, non-zero if it could not start. */
 int agent_run(const struct agent_opts *o);

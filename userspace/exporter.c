@@ -36,20 +36,53 @@ static void metric_head(FILE *f, const char *name, const char *type, const char 
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+static int add_live(void *ctx, const struct flow_stats *s)
+{
+	return metrics_add_flow(ctx, s, -1);
+}
+
+/*
+ * Ended flows (drained from the ring buffer first, so a flow the datapath
+ * just restarted is not missing from both) plus the flows in the table.
+ */
+static int metrics_view(struct agent_state *st, struct metrics_table *view)
+{
+	int err = agent_drain_events(st);
+
+	if (err)
+		return err;
+	err = metrics_init(view, st->ended.cap);
+	if (err)
+		return err;
+	pthread_mutex_lock(&st->lock);
+	err = metrics_copy(view, &st->ended);
+	pthread_mutex_unlock(&st->lock);
+	if (!err)
+		err = st->engine->ops->for_each_flow(st->engine, add_live, view);
+	if (err)
+		metrics_free(view);
+	return err;
+}
+
 int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
 {
 	struct wire_backend *b = st->engine;
+	struct metrics_table viewbuf, *view = &viewbuf;
 	__u64 cnt[CNT_MAX];
 	double t0 = mono_s();
 	FILE *f;
 	int i, err;
 
 	err = b->ops->counters(b, cnt);
+	if (!err)
+		err = metrics_view(st, view);
 	if (err)
 		return err;
 	f = open_memstream(out, len);
-	if (!f)
+	if (!f) {
+		metrics_free(view);
 		return -errno;
+	}
 
 	metric_head(f, "netobs_program_runs_total", "counter",
 		    "Packets the XDP and TC programs ran on.");
@@ -74,8 +107,8 @@ int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
 	metric_head(f, "netobs_flows_evicted_total", "counter",
 		    "Flows ended and removed, by where: the datapath (expired or reused "
 		    "5-tuple) or the agent's sweep.");
-	pthread_mutex_lock(&st->lock);
 	fprintf(f, "netobs_flows_evicted_total{by=\"datapath\"} %llu\n", cnt[CNT_FLOWS_EVICTED]);
+	pthread_mutex_lock(&st->lock);
 	fprintf(f, "netobs_flows_evicted_total{by=\"sweep\"} %llu\n", st->ended_by_sweep);
 	metric_head(f, "netobs_flow_table_entries", "gauge",
 		    "Flows in the table at the last sweep.");
@@ -86,20 +119,20 @@ int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
 		    "Flow-end and anomaly events lost because the ring buffer was full.");
 	fprintf(f, "netobs_ringbuf_drops_total %llu\n", cnt[CNT_RINGBUF_FULL]);
 
-	metric_head(f, "network_tcp_connections_active", "gauge",
-		    "TCP flows in the table at the last sweep.");
-	fprintf(f, "network_tcp_connections_active %llu\n", st->tcp_flows_live);
-	metric_head(f, "network_tcp_close_total", "counter",
-		    "TCP flows ended since the agent started, by close type.");
-	for (i = CLOSE_NORMAL; i < CLOSE_MAX; i++)
-		if (i != CLOSE_FORCED)
-			fprintf(f, "network_tcp_close_total{close_type=\"%s\"} %llu\n",
-				close_type_name(i), st->closed_by_type[i]);
 	pthread_mutex_unlock(&st->lock);
-
+	metric_head(f, "netobs_label_sets", "gauge",
+		    "Label sets of the network_tcp_* metrics, and their cap (beyond it, new "
+		    "server ports fold into server_port=\"other\").");
+	fprintf(f, "netobs_label_sets{kind=\"used\"} %u\n", view->n);
+	fprintf(f, "netobs_label_sets{kind=\"cap\"} %u\n", view->cap);
+	metric_head(f, "netobs_label_folded_flows", "gauge",
+		    "Flows counted under server_port=\"other\" because of the cap.");
+	fprintf(f, "netobs_label_folded_flows %llu\n", view->folded_flows);
+	metrics_write(f, view);
 	metric_head(f, "netobs_scrape_duration_seconds", "gauge",
 		    "Time this scrape took to gather the figures above.");
 	fprintf(f, "netobs_scrape_duration_seconds %.6f\n", mono_s() - t0);
+	metrics_free(view);
 	if (fclose(f))
 		return -errno;
 	return 0;

@@ -23,6 +23,8 @@ static void usage(FILE *out)
 		"      --mode native|generic|auto  XDP mode (default auto: native, else generic)\n"
 		"      --listen HOST:PORT     HTTP address for /metrics, /flows, /healthz\n"
 		"                             (default %s)\n"
+		"      --max-label-sets N     label sets (interface, server port, role) before\n"
+		"                             new server ports fold into \"other\" (default %d)\n"
 		"      --max-flows N, --timeout STATE=SEC   as for replay\n"
 		"  detach IFACE...            remove netobs-xdp's programs left on interfaces\n"
 		"  status                     list interfaces with netobs-xdp programs\n"
@@ -35,7 +37,7 @@ static void usage(FILE *out)
 		"      --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
 		"\n"
 		"  -v  debug output (includes libbpf's)   -q  errors only\n",
-		AGENT_DEFAULT_LISTEN, WIRE_DEFAULT_MAX_FLOWS);
+		AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS);
 }
 
 /* One choice out of a list; the error names the flag and the allowed values. */
@@ -155,12 +157,14 @@ static int cmd_attach(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, 'M' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "max-label-sets", required_argument, NULL, 'L' },
 		{ "max-flows", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct agent_opts o = { .listen = AGENT_DEFAULT_LISTEN };
+	struct agent_opts o = { .listen = AGENT_DEFAULT_LISTEN,
+				.max_label_sets = AGENT_DEFAULT_MAX_LABEL_SETS };
 	unsigned long long v;
 	int c, i;
 
@@ -175,6 +179,11 @@ static int cmd_attach(int argc, char **argv)
 			break;
 		case 'l':
 			o.listen = optarg;
+			break;
+		case 'L':
+			if (parse_u64("--max-label-sets", optarg, 1, 100000, &v))
+				return 2;
+			o.max_label_sets = v;
 			break;
 		case 'm':
 			if (parse_u64("--max-flows", optarg, 1, 1 << 24, &v))

@@ -21,21 +21,21 @@ static __always_inline int flow_pkt_dir(const struct flow_stats *f, int from_lo)
 }
 
 /*
- * Index of the histogram bucket for @ns. Branch-free on purpose: the sign bit
- * of (bound - us) counts the bounds below the sample, so the verifier sees one
- * unknown index instead of one path per bucket.
+ * Index of the histogram bucket for @ns: the number of bounds below it.
+ * Branch-free on purpose: the sign bit of (bound - ns) counts them, so the
+ * verifier sees one unknown index instead of one path per bucket.
  */
 static __always_inline __u32 lat_bucket(__u64 ns)
 {
 	static const __u64 bounds_us[LAT_BUCKETS - 1] = LAT_BUCKET_BOUNDS_US;
-	__u64 us = ns / 1000, idx = 0;
+	__u64 idx = 0;
 	__u32 i;
 
-	if (us > (1ULL << 62))
-		us = 1ULL << 62; /* keeps bound - us's sign meaningful */
+	if (ns > (1ULL << 62))
+		ns = 1ULL << 62; /* keeps the sign of bound - ns meaningful */
 #pragma unroll
 	for (i = 0; i < LAT_BUCKETS - 1; i++)
-		idx += (bounds_us[i] - us) >> 63;
+		idx += (bounds_us[i] * 1000 - ns) >> 63;
 	return idx;
 }
 

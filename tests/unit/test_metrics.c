@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Flow records summed into Prometheus series: values, buckets, roles, folding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include <net/if.h>
+
+#include "metrics.h"
+#include "wire/flow.h"
+
+static struct flow_stats flow(__u16 server_port, __u8 role, __u64 c2s_bytes, __u64 s2c_bytes)
+{
+	struct flow_stats f;
+
+	memset(&f, 0, sizeof(f));
+	f.key.proto = 6;
+	f.key.family = 4;
+	f.key.lo_port = server_port;
+	f.key.hi_port = 40000; /* client is hi: FF_CLIENT_IS_LO clear */
+	f.ifindex = if_nametoindex("lo");
+	f.host_role = role;
+	f.side[DIR_C2S].bytes = c2s_bytes;
+	f.side[DIR_S2C].bytes = s2c_bytes;
+	f.side[DIR_C2S].packets = 3;
+	f.side[DIR_S2C].packets = 2;
+	return f;
+}
+
+static char *render(const struct metrics_table *t)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	metrics_write(f, t);
+	fclose(f);
+	return out;
+}
+
+#define HAS(text, line) assert_non_null(strstr(text, line "\n"))
+
+static void test_sent_received_by_role(void **state)
+{
+	struct metrics_table t;
+	struct flow_stats a = flow(80, ROLE_CLIENT, 100, 1000), b = flow(80, ROLE_CLIENT, 50, 500);
+	struct flow_stats s = flow(22, ROLE_SERVER, 70, 700);
+	char *out;
+
+	assert_int_equal(metrics_init(&t, 16), 0);
+	metrics_add_flow(&t, &a, -1);
+	metrics_add_flow(&t, &b, CLOSE_NORMAL);
+	metrics_add_flow(&t, &s, -1);
+	out = render(&t);
+	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 150");
+	HAS(out, "network_tcp_bytes_received_total{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 1500");
+	/* The host serves port 22: what it sent is the server-to-client side. */
+	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"22\","
+		 "role=\"server\"} 700");
+	HAS(out, "network_tcp_packets_received_total{interface=\"lo\",server_port=\"22\","
+		 "role=\"server\"} 3");
+	HAS(out, "network_tcp_connections_opened_total{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 2");
+	HAS(out, "network_tcp_connections_active{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 1");
+	HAS(out, "network_tcp_connections_closed_total{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 1");
+	HAS(out, "network_tcp_close_total{interface=\"lo\",server_port=\"80\",role=\"client\","
+		 "close_type=\"normal\"} 1");
+	free(out);
+	metrics_free(&t);
+}
+
+static void test_histogram_buckets_inclusive(void **state)
+{
+	struct metrics_table t;
+	struct flow_stats f = flow(80, ROLE_CLIENT, 1, 1);
+	char *out;
+
+	/* 1000 us exactly belongs to le="1000"; one ns more does not. */
+	assert_int_equal(lat_bucket(1000000), 6);
+	assert_int_equal(lat_bucket(1000001), 7);
+	assert_int_equal(lat_bucket(0), 0);
+	assert_int_equal(lat_bucket(5000000000ULL), LAT_BUCKETS - 1);
+	lat_add(&f.side[DIR_S2C].ack_rtt, 1000000);
+	lat_add(&f.side[DIR_C2S].ack_rtt, 1000001);
+	f.flags = FF_RTT_SERVER | FF_RTT_CLIENT;
+	f.rtt_server_ns = 400000;
+	f.rtt_client_ns = 600000;
+	assert_int_equal(metrics_init(&t, 16), 0);
+	metrics_add_flow(&t, &f, -1);
+	out = render(&t);
+	HAS(out, "network_tcp_rtt_microseconds_bucket{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",le=\"500\"} 0");
+	HAS(out, "network_tcp_rtt_microseconds_bucket{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",le=\"1000\"} 1");
+	HAS(out, "network_tcp_rtt_microseconds_bucket{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",le=\"2500\"} 2");
+	HAS(out, "network_tcp_rtt_microseconds_bucket{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",le=\"+Inf\"} 2");
+	HAS(out, "network_tcp_rtt_microseconds_sum{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 2000.001");
+	HAS(out, "network_tcp_syn_rtt_microseconds_bucket{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",le=\"1000\"} 1");
+	HAS(out, "network_tcp_syn_rtt_microseconds_bucket{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",le=\"500\"} 0");
+	HAS(out, "network_tcp_syn_rtt_server_microseconds_bucket{interface=\"lo\","
+		 "server_port=\"80\",role=\"client\",le=\"500\"} 1");
+	HAS(out, "network_tcp_rtt_max_microseconds{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 1000.001");
+	free(out);
+	metrics_free(&t);
+}
+
+static void test_cap_folds_into_other(void **state)
+{
+	struct metrics_table t;
+	struct flow_stats a = flow(80, ROLE_CLIENT, 10, 0), b = flow(81, ROLE_CLIENT, 20, 0);
+	struct flow_stats c = flow(82, ROLE_CLIENT, 30, 0), a2 = flow(80, ROLE_CLIENT, 5, 0);
+	char *out;
+
+	assert_int_equal(metrics_init(&t, 1), 0);
+	metrics_add_flow(&t, &a, -1);
+	metrics_add_flow(&t, &b, -1);
+	metrics_add_flow(&t, &c, -1);
+	metrics_add_flow(&t, &a2, -1); /* port 80 has its label set already */
+	out = render(&t);
+	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 15");
+	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"other\","
+		 "role=\"client\"} 50");
+	assert_null(strstr(out, "server_port=\"81\""));
+	assert_int_equal(t.folded_flows, 2);
+	free(out);
+	metrics_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sent_received_by_role),
+		cmocka_unit_test(test_histogram_buckets_inclusive),
+		cmocka_unit_test(test_cap_folds_into_other),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

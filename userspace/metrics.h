@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Flow-derived Prometheus metrics: flow records summed per label set
+ * (interface, server port, the host's role), with a cap on how many label
+ * sets exist; the rest fold into server_port="other".
+ */
+#ifndef NETOBS_METRICS_H
+#define NETOBS_METRICS_H
+
+#include <stdio.h>
+
+#include "netobs.h"
+
+struct series_key {
+	__u32 ifindex;
+	__u16 server_port; /* 0: "other" (folded) */
+	__u8 role;	   /* enum host_role */
+	__u8 pad;
+};
+
+struct hist {
+	__u64 buckets[LAT_BUCKETS]; /* per bucket, not cumulative */
+	__u64 sum_ns;
+	__u64 count;
+};
+
+/* TCP figures of one label set; arrays are [DIR_C2S], [DIR_S2C]. */
+struct series {
+	struct series_key key;
+	__u64 packets[2], bytes[2], retrans[2], retrans_bytes[2], zero_win[2], rst[2];
+	__u64 zero_win_duration_ns;
+	__u64 flows; /* opened: every flow counted once */
+	__u64 live;  /* flows in the table (live view only) */
+	__u64 closed_by_type[CLOSE_MAX];
+	__u64 syn_repeat, synack_repeat;
+	struct hist syn_rtt, syn_rtt_client, syn_rtt_server, rtt, srt, art;
+	__u64 rtt_max_ns, rtt_min_ns, srt_max_ns; /* over live flows */
+};
+
+struct metrics_table {
+	struct series *s;
+	__u32 n, cap;	    /* cap: label sets before folding; +1 "other" per (iface, role) */
+	__u32 slots;	    /* hash slots, a power of two */
+	__s32 *index;	    /* slot -> series, -1 empty */
+	__u64 folded_flows; /* flows summed into an "other" label set */
+};
+
+int metrics_init(struct metrics_table *t, __u32 max_series);
+void metrics_free(struct metrics_table *t);
+/* Deep copy; @dst must be initialised with the same cap. */
+int metrics_copy(struct metrics_table *dst, const struct metrics_table *src);
+
+/*
+ * Add one flow. @close_type is the close type of an ended flow, or -1 for a
+ * flow still in the table (which then counts as live and feeds the gauges).
+ */
+int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int close_type);
+
+/* Prometheus text format 0.0.4, HELP and TYPE for every family. */
+void metrics_write(FILE *out, const struct metrics_table *t);
+
+#endif /* NETOBS_METRICS_H */
