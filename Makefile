@@ -26,7 +26,7 @@ WIRE_HDRS := $(wildcard include/*.h include/wire/*.h)
 # The agent's library: everything but main(), so tests link the same code.
 LIB_SRCS := userspace/log.c userspace/wire_user.c userspace/wire_bpf.c userspace/pcap_source.c \
 	userspace/flow_record.c userspace/replay.c userspace/names.c \
-	userspace/sweep.c userspace/attach.c userspace/agent.c userspace/exporter.c userspace/metrics.c
+	userspace/sweep.c userspace/attach.c userspace/agent.c userspace/exporter.c userspace/metrics.c userspace/inject.c
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libnetobs.a
 

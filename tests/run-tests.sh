@@ -50,7 +50,7 @@ run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 	"$BUILD/live"
 run_suite "agent: attach, /flows = replay, promtool, clean detach, coexistence" \
 	$PY tests/integration/test_attach.py bin/netobs-xdp "$BUILD"/tests/bare_xdp.bpf.o \
-	"$BUILD/attach"
+	"$BUILD/attach" "$BUILD"/captures/*.pcap ../shared/captures/*/*.pcap*
 run_suite "readme: the shown replay output is current" tests/integration/test_readme.sh
 
 echo

@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "attach.h"
 #include "exporter.h"
+#include "inject.h"
 #include "log.h"
 #include "replay.h"
 
@@ -35,6 +36,9 @@ static void usage(FILE *out)
 		"                             to the userspace build of the same engine)\n"
 		"      --max-flows N          flow table size (default %u)\n"
 		"      --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
+		"  replay --iface IFACE [--speed X | --topspeed] CAPTURE\n"
+		"                             send the capture's frames out of IFACE, at its own\n"
+		"                             pace (or X times it, or as fast as possible)\n"
 		"\n"
 		"  -v  debug output (includes libbpf's)   -q  errors only\n",
 		AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS);
@@ -103,10 +107,16 @@ static int cmd_replay(int argc, char **argv)
 		{ "engine", required_argument, NULL, 'e' },
 		{ "max-flows", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "iface", required_argument, NULL, 'i' },
+		{ "speed", required_argument, NULL, 's' },
+		{ "topspeed", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct replay_opts o = { .out = stdout };
+	struct inject_opts inj = { .speed = 1.0 };
+	int pacing = 0;
+	char *end;
 	unsigned long long v;
 	int c, i;
 
@@ -134,6 +144,26 @@ static int cmd_replay(int argc, char **argv)
 			if (parse_timeout(optarg, &o.wire.timeouts))
 				return 2;
 			break;
+		case 'i':
+			inj.iface = optarg;
+			break;
+		case 's':
+			errno = 0;
+			inj.speed = strtod(optarg, &end);
+			if (errno || *end || end == optarg ||
+			    !(inj.speed > 0 && inj.speed <= 1e6)) {
+				fprintf(stderr,
+					"netobs-xdp: --speed: '%s' is not a factor above 0 "
+					"(1 = the capture's own timing)\n",
+					optarg);
+				return 2;
+			}
+			pacing++;
+			break;
+		case 'T':
+			inj.speed = 0;
+			pacing++;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -147,7 +177,16 @@ static int cmd_replay(int argc, char **argv)
 			argc - optind);
 		return 2;
 	}
+	if (pacing > 1 || (pacing && !inj.iface)) {
+		fprintf(stderr, "netobs-xdp: replay: --speed and --topspeed go with --iface, "
+				"one of them at a time\n");
+		return 2;
+	}
 	o.path = argv[optind];
+	if (inj.iface) {
+		inj.path = o.path;
+		return inject_run(&inj) ? 1 : 0;
+	}
 	return replay_run(&o) ? 1 : 0;
 }
 

@@ -19,8 +19,9 @@
 struct pcap_source {
 	pcap_t *p;
 	int dlt;
+	__u32 max_frame;
 	__u64 short_frames;
-	__u8 buf[PCAP_SOURCE_MAX_FRAME];
+	__u8 buf[]; /* max_frame bytes: link headers rewritten to Ethernet */
 };
 
 static int dlt_supported(int dlt)
@@ -30,7 +31,7 @@ static int dlt_supported(int dlt)
 	       dlt == DLT_LOOP;
 }
 
-struct pcap_source *pcap_source_open(const char *path, char *err, size_t errlen)
+struct pcap_source *pcap_source_open(const char *path, __u32 max_frame, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct pcap_source *s;
@@ -42,7 +43,7 @@ struct pcap_source *pcap_source_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	s = calloc(1, sizeof(*s));
+	s = calloc(1, sizeof(*s) + max_frame);
 	if (!s) {
 		fclose(fp);
 		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
@@ -56,6 +57,7 @@ struct pcap_source *pcap_source_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	s->dlt = pcap_datalink(s->p);
+	s->max_frame = max_frame;
 	if (!dlt_supported(s->dlt)) {
 		snprintf(err, errlen,
 			 "%s: unsupported link type %s (%d); supported: EN10MB, LINUX_SLL, "
@@ -80,8 +82,8 @@ __u64 pcap_source_short_frames(const struct pcap_source *s)
 /* Build an Ethernet header (zero MACs) with @proto in network order before @l3. */
 static __u32 to_ethernet(struct pcap_source *s, const __u8 *l3, __u32 len, const __u8 proto[2])
 {
-	if (len > PCAP_SOURCE_MAX_FRAME - ETH_HLEN_)
-		len = PCAP_SOURCE_MAX_FRAME - ETH_HLEN_;
+	if (len > s->max_frame - ETH_HLEN_)
+		len = s->max_frame - ETH_HLEN_;
 	memset(s->buf, 0, 12);
 	s->buf[12] = proto[0];
 	s->buf[13] = proto[1];
@@ -112,7 +114,7 @@ int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, siz
 			if (len < ETH_HLEN_)
 				goto short_frame;
 			f->data = d;
-			f->len = len < PCAP_SOURCE_MAX_FRAME ? len : PCAP_SOURCE_MAX_FRAME;
+			f->len = len < s->max_frame ? len : s->max_frame;
 			return 1;
 		case DLT_LINUX_SLL:
 			if (len < SLL_HLEN)

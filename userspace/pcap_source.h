@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <linux/types.h>
 
-/* Frames are cut to this: the engine reads headers, lengths come from IP. */
+/* The engine gets frames cut to this: it reads headers, lengths come from IP. */
 #define PCAP_SOURCE_MAX_FRAME 2048
+/* Injection into an interface sends frames whole. */
+#define PCAP_SOURCE_WHOLE_FRAME 65536
 
 struct pcap_source;
 
@@ -20,8 +22,11 @@ struct pcap_frame {
 	__u64 ts_ns;
 };
 
-/* NULL on error, with a one-line reason naming the file in @err. */
-struct pcap_source *pcap_source_open(const char *path, char *err, size_t errlen);
+/*
+ * NULL on error, with a one-line reason naming the file in @err. Frames are
+ * cut to @max_frame bytes.
+ */
+struct pcap_source *pcap_source_open(const char *path, __u32 max_frame, char *err, size_t errlen);
 /* 1 with a frame, 0 at the end, -1 on a read error (reason in @err). */
 int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, size_t errlen);
 /* Frames dropped because the link header was shorter than its type requires. */

@@ -110,7 +110,7 @@ int replay_run(const struct replay_opts *o)
 	size_t i;
 	int rc;
 
-	src = pcap_source_open(o->path, err, sizeof(err));
+	src = pcap_source_open(o->path, PCAP_SOURCE_MAX_FRAME, err, sizeof(err));
 	if (!src) {
 		pr_err("replay: %s\n", err);
 		return -EINVAL;

@@ -327,7 +327,7 @@ static void test_link_types(void **state)
 			pkt[0] = 2;
 		memcpy(pkt + hlen[i], buf + 14, l3);
 		write_pcap(path, dlts[i], pkt, hlen[i] + l3);
-		src = pcap_source_open(path, err, sizeof(err));
+		src = pcap_source_open(path, PCAP_SOURCE_MAX_FRAME, err, sizeof(err));
 		assert_non_null(src);
 		assert_int_equal(pcap_source_next(src, &f, err, sizeof(err)), 1);
 		assert_int_equal(f.len, len);
