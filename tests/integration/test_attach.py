@@ -226,6 +226,9 @@ def live_equals_replay(mode):
            "%s: /metrics sums the flows: bytes, packets, connections, latency counts" % mode,
            "; ".join(bad))
 
+    if mode == "native":
+        prometheus_scrapes(want)
+
     during = attached_state()
     report(during == (True, True, True), "%s: while running, our XDP and TC programs are on a0"
            % mode, "(xdp, tc, clsact) %r" % (during,))
@@ -295,6 +298,56 @@ def injected_equals_offline(captures):
                detail)
     for dev, ns in (("a0", NS_A), ("b0", NS_B)):
         sh("ip", "link", "set", dev, "mtu", "1500", ns=ns, check=True)
+
+
+def prometheus_scrapes(want):
+    """A real Prometheus server (Debian's) scrapes the agent every second; PromQL
+    through its HTTP API must return what the agent counted."""
+    pdir = os.path.join(WORK, "prometheus")
+    os.makedirs(pdir, exist_ok=True)
+    conf = os.path.join(pdir, "prometheus.yml")
+    with open(conf, "w") as f:
+        f.write(textwrap.dedent("""
+            global: {scrape_interval: 1s, evaluation_interval: 1s}
+            scrape_configs:
+              - job_name: netobs
+                static_configs: [{targets: ["127.0.0.1:%d"]}]
+        """ % PORT))
+    prom = spawn("prometheus", "--config.file=" + conf, "--storage.tsdb.path=" + pdir + "/data",
+                 "--web.listen-address=127.0.0.1:19090", ns=NS_A, stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL)
+
+    def query(q):
+        p = sh("curl", "-s", "--get", "--data-urlencode", "query=" + q,
+               "http://127.0.0.1:19090/api/v1/query", ns=NS_A)
+        try:
+            res = json.loads(p.stdout)["data"]["result"]
+            return float(res[0]["value"][1]) if res else None
+        except (ValueError, KeyError, IndexError):
+            return None
+
+    lab = 'interface="a0",server_port="7000",role="client"'
+    checks = {
+        'network_tcp_connections_opened_total{%s}' % lab:
+            want["network_tcp_connections_opened_total{%s}" % lab],
+        'sum(network_tcp_bytes_sent_total{%s})' % lab:
+            want["network_tcp_bytes_sent_total{%s}" % lab],
+        'network_tcp_syn_rtt_microseconds_count{%s}' % lab:
+            want["network_tcp_syn_rtt_microseconds_count{%s}" % lab],
+        'up{job="netobs"}': 1,
+    }
+    got = {}
+    for _ in range(60):  # up to 30 s for the server to start and scrape
+        got = {q: query(q) for q in checks}
+        if all(got[q] is not None for q in checks):
+            break
+        time.sleep(0.5)
+    prom.terminate()
+    prom.wait(15)
+    bad = ["%s = %s, expected %s" % (q, got.get(q), v) for q, v in checks.items()
+           if got.get(q) != v]
+    report(not bad, "Prometheus scrapes the agent; PromQL returns the expected totals",
+           "; ".join(bad))
 
 
 def keeps_existing_clsact():
