@@ -15,7 +15,7 @@ INCLUDES := -Iinclude -I$(BUILD)
 BPF_CFLAGS := -target bpf -g -O2 -mcpu=v3 -Wall -Werror $(INCLUDES) -I$(ARCH_INC)
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -Werror -std=gnu11 -D_GNU_SOURCE $(INCLUDES) -Iuserspace
-LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd) -lelf -lz -lpthread
+LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd yaml-0.1 jansson) -lelf -lz -lpthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
 BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c
@@ -26,7 +26,7 @@ WIRE_HDRS := $(wildcard include/*.h include/wire/*.h)
 # The agent's library: everything but main(), so tests link the same code.
 LIB_SRCS := userspace/log.c userspace/wire_user.c userspace/wire_bpf.c userspace/pcap_source.c \
 	userspace/flow_record.c userspace/replay.c userspace/names.c \
-	userspace/sweep.c userspace/attach.c userspace/agent.c userspace/exporter.c userspace/metrics.c userspace/inject.c
+	userspace/sweep.c userspace/attach.c userspace/agent.c userspace/exporter.c userspace/metrics.c userspace/inject.c userspace/config.c
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libnetobs.a
 

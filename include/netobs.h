@@ -88,6 +88,7 @@ enum netobs_counter {
 	CNT_FLOWS_CREATED,
 	CNT_FLOWS_EVICTED,   /* ended in the datapath (expired or port reuse) */
 	CNT_FLOW_TABLE_FULL, /* packet passed, flow not tracked */
+	CNT_SAMPLED_OUT,     /* packet of a flow that sampling leaves out */
 	CNT_RINGBUF_FULL,    /* event lost: ring buffer full */
 	CNT_ERR_FIRST,
 	CNT_ERR_ETH_TRUNC = CNT_ERR_FIRST,

@@ -7,6 +7,6 @@ apt-get update
 apt-get install -y --no-install-recommends \
 	make gcc clang llvm pkg-config libc6-dev \
 	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev libpcap-dev \
-	libcmocka-dev libyaml-dev libmicrohttpd-dev \
+	libcmocka-dev libyaml-dev libmicrohttpd-dev libjansson-dev \
 	tshark python3 python3-scapy tcpdump nginx-light curl ethtool prometheus \
 	iproute2 procps linux-perf

@@ -31,7 +31,7 @@ run_suite() {
 	return 0
 }
 
-for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow "$BUILD"/tests/test_metrics; do
+for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow "$BUILD"/tests/test_metrics "$BUILD"/tests/test_config; do
 	run_suite "unit: $(basename "$t")" "$t"
 done
 run_suite "bpf: concurrency and GSO" "$BUILD"/tests/test_concurrency

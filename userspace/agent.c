@@ -122,7 +122,7 @@ int agent_run(const struct agent_opts *o)
 	ex = exporter_start(o->listen, &st);
 	if (!ex)
 		goto cleanup;
-	pr_info("serving http://%s/metrics, /flows and /healthz\n", o->listen);
+	pr_info("serving http://%s%s, /flows and /healthz\n", o->listen, o->metrics_path);
 
 	while (!stop_signal) {
 		err = agent_drain_events(&st);

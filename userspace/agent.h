@@ -18,6 +18,7 @@ struct agent_opts {
 	int n_ifaces;
 	enum attach_mode mode;
 	const char *listen;
+	const char *metrics_path;
 	__u32 max_label_sets; /* label sets per metric before folding into "other" */
 	struct wire_options wire;
 };

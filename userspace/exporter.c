@@ -95,8 +95,12 @@ int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
 	for (i = CNT_NON_IP; i <= CNT_FRAGMENTS; i++)
 		fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n", counter_name(i),
 			cnt[i]);
-	fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n",
-		counter_name(CNT_FLOW_TABLE_FULL), cnt[CNT_FLOW_TABLE_FULL]);
+	for (i = CNT_FLOW_TABLE_FULL; i <= CNT_SAMPLED_OUT; i++)
+		fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n", counter_name(i),
+			cnt[i]);
+	metric_head(f, "netobs_sampling_rate_percent", "gauge",
+		    "Percent of flows tracked (ebpf.sampling_rate); the others pass untracked.");
+	fprintf(f, "netobs_sampling_rate_percent %u\n", st->opts->wire.sampling_pct);
 	metric_head(f, "netobs_parse_errors_total", "counter",
 		    "Malformed packets, passed untouched, by reason.");
 	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
@@ -243,7 +247,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
-	if (!strcmp(url, "/metrics")) {
+	if (!strcmp(url, e->st->opts->metrics_path)) {
 		err = exporter_metrics_text(e->st, &body, &len);
 		if (err)
 			return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, strerror(-err));
@@ -271,7 +275,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!strcmp(url, "/"))
 		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", strdup(landing),
 			     strlen(landing));
-	return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: try /metrics, /flows, /healthz\n");
+	return reply_text(c, MHD_HTTP_NOT_FOUND,
+			  "not found: try the metrics path, /flows, /healthz\n");
 }
 
 /* "HOST:PORT" or "[V6ADDR]:PORT", numeric only. */

@@ -10,6 +10,8 @@ enum log_level {
 };
 
 void log_set_level(enum log_level level);
+/* One JSON object per line ({"time", "level", "msg"}) instead of text. */
+void log_set_json(int json);
 enum log_level log_get_level(void);
 /* Route libbpf's and libxdp's messages through our logger (shown with -v). */
 void log_route_libbpf(void);

@@ -30,6 +30,7 @@ static const char *const counter_names[CNT_MAX] = {
 	[CNT_FLOWS_CREATED] = "flows_created",
 	[CNT_FLOWS_EVICTED] = "flows_evicted",
 	[CNT_FLOW_TABLE_FULL] = "flow_table_full",
+	[CNT_SAMPLED_OUT] = "sampled_out",
 	[CNT_RINGBUF_FULL] = "ringbuf_full",
 	[CNT_ERR_ETH_TRUNC] = "eth_truncated",
 	[CNT_ERR_VLAN_TRUNC] = "vlan_truncated",

@@ -8,6 +8,7 @@
 
 #include "agent.h"
 #include "attach.h"
+#include "config.h"
 #include "exporter.h"
 #include "inject.h"
 #include "log.h"
@@ -15,33 +16,36 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: netobs-xdp [-v|-q] COMMAND ...\n"
-		"\n"
-		"commands:\n"
-		"  attach IFACE... [options]  watch interfaces (XDP ingress, TC egress) and serve\n"
-		"                             metrics until SIGINT/SIGTERM, then detach\n"
-		"      --mode native|generic|auto  XDP mode (default auto: native, else generic)\n"
-		"      --listen HOST:PORT     HTTP address for /metrics, /flows, /healthz\n"
-		"                             (default %s)\n"
-		"      --max-label-sets N     label sets (interface, server port, role) before\n"
-		"                             new server ports fold into \"other\" (default %d)\n"
-		"      --max-flows N, --timeout STATE=SEC   as for replay\n"
-		"  detach IFACE...            remove netobs-xdp's programs left on interfaces\n"
-		"  status                     list interfaces with netobs-xdp programs\n"
-		"\n"
-		"  replay [options] CAPTURE   run a pcap/pcapng capture through the wire engine\n"
-		"      --format table|json    output: a table (default) or NDJSON flow records\n"
-		"      --engine auto|bpf|user BPF programs via BPF_PROG_TEST_RUN (auto falls back\n"
-		"                             to the userspace build of the same engine)\n"
-		"      --max-flows N          flow table size (default %u)\n"
-		"      --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
-		"  replay --iface IFACE [--speed X | --topspeed] CAPTURE\n"
-		"                             send the capture's frames out of IFACE, at its own\n"
-		"                             pace (or X times it, or as fast as possible)\n"
-		"\n"
-		"  -v  debug output (includes libbpf's)   -q  errors only\n",
-		AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS);
+	fprintf(
+	    out,
+	    "usage: netobs-xdp [-v|-q] COMMAND ...\n"
+	    "\n"
+	    "commands:\n"
+	    "  attach IFACE... [options]  watch interfaces (XDP ingress, TC egress) and serve\n"
+	    "      --config FILE          config.yaml; the flags below override it\n"
+	    "                             metrics until SIGINT/SIGTERM, then detach\n"
+	    "      --mode native|generic|auto  XDP mode (default auto: native, else generic)\n"
+	    "      --listen HOST:PORT     HTTP address for /metrics, /flows, /healthz\n"
+	    "                             (default %s)\n"
+	    "      --max-label-sets N     label sets (interface, server port, role) before\n"
+	    "                             new server ports fold into \"other\" (default %d)\n"
+	    "      --sampling-rate PCT    track PCT %% of flows (by 5-tuple hash; default 100)\n"
+	    "      --max-flows N, --timeout STATE=SEC   as for replay\n"
+	    "  detach IFACE...            remove netobs-xdp's programs left on interfaces\n"
+	    "  status                     list interfaces with netobs-xdp programs\n"
+	    "\n"
+	    "  replay [options] CAPTURE   run a pcap/pcapng capture through the wire engine\n"
+	    "      --format table|json    output: a table (default) or NDJSON flow records\n"
+	    "      --engine auto|bpf|user BPF programs via BPF_PROG_TEST_RUN (auto falls back\n"
+	    "                             to the userspace build of the same engine)\n"
+	    "      --max-flows N          flow table size (default %u)\n"
+	    "      --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
+	    "  replay --iface IFACE [--speed X | --topspeed] CAPTURE\n"
+	    "                             send the capture's frames out of IFACE, at its own\n"
+	    "                             pace (or X times it, or as fast as possible)\n"
+	    "\n"
+	    "  -v  debug output (includes libbpf's)   -q  errors only\n",
+	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS);
 }
 
 /* One choice out of a list; the error names the flag and the allowed values. */
@@ -74,6 +78,7 @@ static int parse_u64(const char *flag, const char *val, unsigned long long min,
 	return 0;
 }
 
+/* Returns the index of the state set (in struct wire_timeouts order), or -EINVAL. */
 static int parse_timeout(const char *val, struct wire_timeouts *t)
 {
 	static const char *const names[] = { "established", "closing_rst", "opening", "closed_fin",
@@ -95,7 +100,7 @@ static int parse_timeout(const char *val, struct wire_timeouts *t)
 	if (i < 0 || parse_u64("--timeout", eq + 1, 1, 86400 * 7, &sec))
 		return -EINVAL;
 	*slots[i] = sec * NS_PER_SEC;
-	return 0;
+	return i; /* which state */
 }
 
 static int cmd_replay(int argc, char **argv)
@@ -108,6 +113,7 @@ static int cmd_replay(int argc, char **argv)
 		{ "max-flows", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "iface", required_argument, NULL, 'i' },
+		{ "sampling-rate", required_argument, NULL, 'S' },
 		{ "speed", required_argument, NULL, 's' },
 		{ "topspeed", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -141,11 +147,16 @@ static int cmd_replay(int argc, char **argv)
 			o.wire.max_flows = v;
 			break;
 		case 't':
-			if (parse_timeout(optarg, &o.wire.timeouts))
+			if (parse_timeout(optarg, &o.wire.timeouts) < 0)
 				return 2;
 			break;
 		case 'i':
 			inj.iface = optarg;
+			break;
+		case 'S':
+			if (parse_u64("--sampling-rate", optarg, 1, 100, &v))
+				return 2;
+			o.wire.sampling_pct = v;
 			break;
 		case 's':
 			errno = 0;
@@ -194,44 +205,62 @@ static int cmd_attach(int argc, char **argv)
 {
 	static const char *const modes[] = { "auto", "native", "generic" };
 	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-label-sets", required_argument, NULL, 'L' },
 		{ "max-flows", required_argument, NULL, 'm' },
+		{ "sampling-rate", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct agent_opts o = { .listen = AGENT_DEFAULT_LISTEN,
-				.max_label_sets = AGENT_DEFAULT_MAX_LABEL_SETS };
-	unsigned long long v;
+	/* Flags win over the file: remember them, apply them after it. */
+	struct {
+		int mode, label_sets, flows, sampling;
+		unsigned long long label_sets_v, flows_v, sampling_v;
+		const char *listen;
+		struct wire_timeouts t;
+		unsigned int t_set; /* bit i: state i was given */
+	} flag = { .mode = -1 };
+	struct netobs_config cfg;
+	const char *config_path = NULL;
+	struct agent_opts o = { 0 };
+	char err[512];
 	int c, i;
 
-	wire_options_default(&o.wire);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
 		case 'M':
-			if ((i = parse_choice("--mode", optarg, modes, 3)) < 0)
+			if ((flag.mode = parse_choice("--mode", optarg, modes, 3)) < 0)
 				return 2;
-			o.mode = i;
 			break;
 		case 'l':
-			o.listen = optarg;
+			flag.listen = optarg;
 			break;
 		case 'L':
-			if (parse_u64("--max-label-sets", optarg, 1, 100000, &v))
+			if (parse_u64("--max-label-sets", optarg, 1, 100000, &flag.label_sets_v))
 				return 2;
-			o.max_label_sets = v;
+			flag.label_sets = 1;
 			break;
 		case 'm':
-			if (parse_u64("--max-flows", optarg, 1, 1 << 24, &v))
+			if (parse_u64("--max-flows", optarg, 1, 1 << 24, &flag.flows_v))
 				return 2;
-			o.wire.max_flows = v;
+			flag.flows = 1;
+			break;
+		case 'S':
+			if (parse_u64("--sampling-rate", optarg, 1, 100, &flag.sampling_v))
+				return 2;
+			flag.sampling = 1;
 			break;
 		case 't':
-			if (parse_timeout(optarg, &o.wire.timeouts))
+			if ((i = parse_timeout(optarg, &flag.t)) < 0)
 				return 2;
+			flag.t_set |= 1U << i;
 			break;
 		case 'h':
 			usage(stdout);
@@ -249,8 +278,40 @@ static int cmd_attach(int argc, char **argv)
 		fprintf(stderr, "netobs-xdp: attach: at most %d interfaces\n", AGENT_MAX_IFACES);
 		return 2;
 	}
-	if (exporter_check_listen(o.listen))
+	config_defaults(&cfg);
+	if (config_path && config_load(config_path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "netobs-xdp: --config: %s\n", err);
 		return 2;
+	}
+	if (flag.mode >= 0)
+		cfg.mode = flag.mode;
+	if (flag.listen)
+		snprintf(cfg.listen, sizeof(cfg.listen), "%s", flag.listen);
+	if (flag.label_sets)
+		cfg.max_label_sets = flag.label_sets_v;
+	if (flag.flows)
+		cfg.max_flows = flag.flows_v;
+	if (flag.sampling)
+		cfg.sampling_pct = flag.sampling_v;
+	/* --timeout names one state at a time: only the ones given override. */
+	for (i = 0; i < (int)(sizeof(flag.t) / sizeof(__u64)); i++)
+		if (flag.t_set & (1U << i))
+			((__u64 *)&cfg.timeouts)[i] = ((__u64 *)&flag.t)[i];
+	if (exporter_check_listen(cfg.listen))
+		return 2;
+	if (log_get_level() != LOG_DEBUG && log_get_level() != LOG_ERROR)
+		log_set_level(cfg.log_level); /* -v and -q win over the file */
+	log_set_json(cfg.log_json);
+
+	wire_options_default(&o.wire);
+	o.mode = cfg.mode;
+	o.listen = cfg.listen;
+	o.metrics_path = cfg.metrics_path;
+	o.max_label_sets = cfg.max_label_sets;
+	o.wire.max_flows = cfg.max_flows;
+	o.wire.ringbuf_bytes = cfg.ringbuf_bytes;
+	o.wire.sampling_pct = cfg.sampling_pct;
+	o.wire.timeouts = cfg.timeouts;
 	o.ifaces = argv + optind;
 	o.n_ifaces = argc - optind;
 	return agent_run(&o) ? 1 : 0;

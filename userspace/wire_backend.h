@@ -16,7 +16,8 @@ struct wire_options {
 	__u32 max_flows;
 	__u32 ringbuf_bytes;
 	struct wire_timeouts timeouts;
-	int replay_clock; /* time comes from wire_backend_run()'s now_ns */
+	__u32 sampling_pct; /* percent of flows tracked, 1-100 */
+	int replay_clock;   /* time comes from wire_backend_run()'s now_ns */
 };
 
 void wire_options_default(struct wire_options *o);

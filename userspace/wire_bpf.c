@@ -136,6 +136,7 @@ static const struct wire_backend_ops bpf_ops = {
 #define SET_KNOBS(skel, o)                                                                         \
 	do {                                                                                       \
 		(skel)->rodata->replay_clock = !!(o)->replay_clock;                                \
+		(skel)->rodata->wire_cfg_sampling_pct = (o)->sampling_pct;                         \
 		memcpy((void *)&(skel)->rodata->wire_cfg_timeouts, &(o)->timeouts,                 \
 		       sizeof((o)->timeouts));                                                     \
 	} while (0)

@@ -29,6 +29,7 @@ struct wire_user {
 	struct wire_backend b;
 	struct flow_table tab;
 	struct wire_timeouts timeouts;
+	__u32 sampling_pct;
 	struct wire_scratch scratch;
 	__u64 counters[CNT_MAX];
 	__u64 next_flow_id;
@@ -148,6 +149,7 @@ static int user_load_bytes(struct wire_user_ctx *ctx, __u32 off, void *buf, __u3
 #define wire_now() (cur->now_ns)
 #define wire_count(idx) (cur->counters[(idx)]++)
 #define wire_timeouts() ((const struct wire_timeouts *)&cur->timeouts)
+#define wire_sampling_pct() (cur->sampling_pct)
 #define wire_scratch() (&cur->scratch)
 #define wire_flow_id_ptr() (&cur->next_flow_id)
 #define wire_flow_lookup(key) user_lookup(key)
@@ -253,6 +255,7 @@ struct wire_backend *wire_user_open(const struct wire_options *o, wire_event_fn 
 	w->tab.mask = cap - 1;
 	w->tab.max = o->max_flows;
 	w->timeouts = o->timeouts;
+	w->sampling_pct = o->sampling_pct;
 	w->b.ops = &user_ops;
 	w->b.on_event = fn;
 	w->b.event_ctx = ctx;
@@ -268,4 +271,5 @@ void wire_options_default(struct wire_options *o)
 	o->max_flows = WIRE_DEFAULT_MAX_FLOWS;
 	o->ringbuf_bytes = 1 << 22;
 	o->timeouts = t;
+	o->sampling_pct = 100;
 }

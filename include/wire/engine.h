@@ -10,6 +10,7 @@
  *   wire_now()                      clock in ns
  *   wire_count(idx)                 bump per-CPU counter idx
  *   wire_timeouts()                 const struct wire_timeouts *
+ *   wire_sampling_pct()             percent of flows tracked (100: all)
  *   wire_scratch()                  struct wire_scratch * (per CPU), or NULL
  *   wire_flow_id_ptr()              __u64 * shared creation counter, or NULL
  *   wire_flow_lookup(key)           struct flow_entry *
@@ -75,6 +76,11 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 	e = wire_flow_lookup(&key);
 	if (!e) {
 		struct flow_stats *f = &sc->entry.s;
+
+		if (wire_sampling_pct() < 100 && flow_sample_bucket(&key) >= wire_sampling_pct()) {
+			wire_count(CNT_SAMPLED_OUT);
+			return 0;
+		}
 
 		flow_init(f, &key, p, from_lo, now, wire_take_flow_id(idp));
 		flow_account(f, p, flow_pkt_dir(f, from_lo), segs, now, &sc->out);

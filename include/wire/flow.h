@@ -86,6 +86,23 @@ static __always_inline void flow_init(struct flow_stats *f, const struct flow_ke
 		    ((from_lo == client_is_lo) == (p->hook == HOOK_TC)) ? ROLE_CLIENT : ROLE_SERVER;
 }
 
+/*
+ * Flow sampling: a flow is tracked when its bucket (0-99) is below the rate.
+ * A hash of the canonical key, so both directions and both hooks agree.
+ */
+static __always_inline __u32 flow_sample_bucket(const struct flow_key *k)
+{
+	__u32 h = 2166136261U, i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++)
+		h = (h ^ k->lo_addr.w[i] ^ k->hi_addr.w[i]) * 16777619U;
+	h = (h ^ ((__u32)k->lo_port << 16 | k->hi_port)) * 16777619U;
+	h = (h ^ k->proto) * 16777619U;
+	h ^= h >> 15;
+	return h % 100;
+}
+
 static __always_inline __u64 flow_timeout_ns(const struct flow_stats *f,
 					     const struct wire_timeouts *t)
 {

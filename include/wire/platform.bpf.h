@@ -16,6 +16,7 @@
 /* Set before load. In live mode the verifier drops the replay branch. */
 const volatile __u8 replay_clock = 0;
 const volatile struct wire_timeouts wire_cfg_timeouts = WIRE_DEFAULT_TIMEOUTS;
+const volatile __u32 wire_cfg_sampling_pct = 100;
 
 /* Replay only: the capture timestamp of the packet being run. */
 volatile __u64 replay_now_ns;
@@ -71,6 +72,11 @@ static __always_inline void wire_count(__u32 idx)
 static __always_inline const struct wire_timeouts *wire_timeouts(void)
 {
 	return (const struct wire_timeouts *)&wire_cfg_timeouts;
+}
+
+static __always_inline __u32 wire_sampling_pct(void)
+{
+	return wire_cfg_sampling_pct;
 }
 
 static __always_inline __u64 *wire_flow_id_ptr(void)

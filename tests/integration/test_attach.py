@@ -350,6 +350,35 @@ def prometheus_scrapes(want):
            "; ".join(bad))
 
 
+def config_file():
+    """config.yaml drives the agent; a flag given as well wins over the file."""
+    conf = os.path.join(WORK, "config.yaml")
+    with open(conf, "w") as f:
+        f.write("http:\n  listen: \"127.0.0.1:1\"\n  metrics_path: /custom\n"
+                "log:\n  format: json\nebpf:\n  sampling_rate: 50\n")
+    agent = start_agent("--config", conf)  # start_agent's --listen overrides port 1
+    m_code, m_body = http("/custom")
+    old_code, _ = http("/metrics")
+    rc, err = stop(agent)
+    lines = [l for l in err.splitlines() if l.strip()]
+    try:
+        logs = [json.loads(l) for l in lines]
+        json_ok = all({"time", "level", "msg"} <= set(x) for x in logs) and logs
+    except ValueError:
+        json_ok = False
+    report(m_code == 200 and "netobs_sampling_rate_percent 50" in m_body and old_code == 404
+           and rc == 0 and json_ok,
+           "config.yaml: listen overridden by the flag, metrics_path, sampling, JSON logs",
+           "/custom %d, /metrics %d, exit %r, log %r" % (m_code, old_code, rc, lines[:2]))
+    with open(conf, "w") as f:
+        f.write("ebpf:\n  sampling_rate: 500\n")
+    p = sh(BIN, "attach", "a0", "--config", conf, ns=NS_A)
+    report(p.returncode == 2 and "config.yaml:2: ebpf.sampling_rate: '500'" in p.stderr and
+           "1 to 100" in p.stderr and attached_state() == (False, False, False),
+           "a bad config value is named with its line and allowed values; nothing attached",
+           p.stderr.strip())
+
+
 def keeps_existing_clsact():
     sh("tc", "qdisc", "add", "dev", "a0", "clsact", ns=NS_A, check=True)
     # Someone else's filter (u32: this kernel has no matchall or gact modules).
@@ -429,6 +458,7 @@ def main():
         for mode in ("native", "generic"):
             live_equals_replay(mode)
         injected_equals_offline(CAPTURES)
+        config_file()
         keeps_existing_clsact()
         failure_half_way()
         coexistence()

@@ -98,6 +98,16 @@ for cap in all_caps:
     report(ok, tag, "" if ok else "outputs differ or failed: %s %s" % (e1.strip(), e2.strip()))
 
 
+# 2a. Flow sampling gives the same flows in both builds.
+if bpf_usable():
+    cap = os.path.join(SHARED, "ndpi", "http_ipv6.pcap")
+    a = replay(cap, "bpf", extra=("--sampling-rate", "40"))
+    b = replay(cap, "user", extra=("--sampling-rate", "40"))
+    full = replay(cap, "user")
+    n_s, n_f = len(records(a[1])), len(records(full[1]))
+    report(a[0] == 0 and a[1] == b[1] and 0 < n_s < n_f,
+           "sampling 40 %%: both builds keep the same flows (%d of %d)" % (n_s, n_f))
+
 # 2b. Without BPF privileges, replay says so and uses the userspace build.
 cap = os.path.join(CRAFTED, "tcp_normal_v4.pcap")
 if os.geteuid() == 0 and subprocess.run(["which", "setpriv"], capture_output=True).returncode == 0:

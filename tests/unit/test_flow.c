@@ -288,6 +288,44 @@ static void test_table_delete_keeps_probe_runs(void **state)
  * A classic pcap file written byte by byte (libpcap's pcap/bpf.h clashes with
  * linux/bpf.h in one unit), so the reader is checked against the format itself.
  */
+/*
+ * Flow sampling at 30 %: decided per flow, so a flow's reply is tracked or
+ * left out with it; the share is near the rate; 100 % tracks everything.
+ */
+static void test_sampling_by_flow(void **state)
+{
+	struct frame_spec q = { .proto = 17, .src = CLI, .dst = SRV, .dport = 53, .payload = 4 };
+	struct frame_spec r = { .proto = 17, .src = SRV, .dst = CLI, .sport = 53, .payload = 4 };
+	struct wire_options o;
+	struct wire_backend *b;
+	__u64 cnt[CNT_MAX];
+	int i, pct;
+
+	for (pct = 30; pct <= 100; pct += 70) {
+		wire_options_default(&o);
+		o.max_flows = 8192;
+		o.sampling_pct = pct;
+		b = wire_user_open(&o, NULL, NULL);
+		assert_non_null(b);
+		for (i = 0; i < 4000; i++) {
+			q.sport = r.dport = 10000 + i;
+			b->ops->run(b, buf, build_frame(buf, &q), (i + 1) * US);
+			b->ops->run(b, buf, build_frame(buf, &r), (i + 1) * US + 1);
+		}
+		b->ops->counters(b, cnt);
+		/* Both packets of a flow share its fate: nothing half-tracked. */
+		assert_int_equal(cnt[CNT_FLOW_PACKETS], 2 * cnt[CNT_FLOWS_CREATED]);
+		assert_int_equal(cnt[CNT_SAMPLED_OUT], 2 * (4000 - cnt[CNT_FLOWS_CREATED]));
+		if (pct == 100) {
+			assert_int_equal(cnt[CNT_FLOWS_CREATED], 4000);
+		} else {
+			/* 30 % of 4000 is 1200; a fair hash stays well within +-150 (5 sigma). */
+			assert_in_range(cnt[CNT_FLOWS_CREATED], 1050, 1350);
+		}
+		wire_backend_destroy(b);
+	}
+}
+
 static void write_pcap(const char *path, int dlt, const uint8_t *pkt, int len)
 {
 	uint32_t ghdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, dlt };
@@ -375,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_expiry_in_datapath),
 		cmocka_unit_test(test_table_full_and_sweep),
 		cmocka_unit_test(test_table_delete_keeps_probe_runs),
+		cmocka_unit_test(test_sampling_by_flow),
 		cmocka_unit_test(test_link_types),
 		cmocka_unit_test(test_record_nulls),
 	};
