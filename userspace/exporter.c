@@ -16,7 +16,7 @@
 #include "wire/flow.h"
 
 #define FLOWS_DEFAULT_LIMIT 100
-#define FLOWS_MAX_LIMIT 100000
+#define FLOWS_MAX_LIMIT 10000
 
 struct exporter {
 	struct MHD_Daemon *d;
@@ -142,37 +142,12 @@ int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
 	return 0;
 }
 
-struct flow_vec {
-	struct flow_record *r;
-	size_t n, cap;
-};
-
-static int collect_flow(void *ctx, const struct flow_stats *s)
-{
-	struct flow_vec *v = ctx;
-	struct flow_record *r;
-
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 1024;
-
-		r = realloc(v->r, cap * sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		v->r = r;
-		v->cap = cap;
-	}
-	r = &v->r[v->n++];
-	r->s = *s;
-	flow_finish(&r->s, r->s.last_seen_ns);
-	r->close_type = flow_close_type(&r->s, END_FORCED);
-	return 0;
-}
-
 static __u64 flow_bytes(const struct flow_record *r)
 {
 	return r->s.side[0].bytes + r->s.side[1].bytes;
 }
 
+/* Order of /flows: more bytes first, then first seen. */
 static int by_bytes_desc(const void *a, const void *b)
 {
 	__u64 x = flow_bytes(a), y = flow_bytes(b);
@@ -182,27 +157,87 @@ static int by_bytes_desc(const void *a, const void *b)
 	return flow_record_cmp(a, b);
 }
 
+/*
+ * The @limit largest flows, in a min-heap on that order: memory follows the
+ * limit, not the table (100k flows would be 100 MB of records).
+ */
+struct top_flows {
+	struct flow_record *r;
+	size_t n, limit;
+};
+
+static void heap_down(struct top_flows *t, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < t->n && by_bytes_desc(&t->r[l], &t->r[m]) > 0)
+			m = l;
+		if (l + 1 < t->n && by_bytes_desc(&t->r[l + 1], &t->r[m]) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		struct flow_record tmp = t->r[i];
+
+		t->r[i] = t->r[m];
+		t->r[m] = tmp;
+		i = m;
+	}
+}
+
+static void heap_up(struct top_flows *t, size_t i)
+{
+	while (i && by_bytes_desc(&t->r[i], &t->r[(i - 1) / 2]) > 0) {
+		struct flow_record tmp = t->r[i];
+
+		t->r[i] = t->r[(i - 1) / 2];
+		t->r[(i - 1) / 2] = tmp;
+		i = (i - 1) / 2;
+	}
+}
+
+static int collect_flow(void *ctx, const struct flow_stats *s)
+{
+	struct top_flows *t = ctx;
+	struct flow_record r;
+
+	r.s = *s;
+	flow_finish(&r.s, r.s.last_seen_ns);
+	r.close_type = flow_close_type(&r.s, END_FORCED);
+	if (t->n < t->limit) {
+		t->r[t->n++] = r;
+		heap_up(t, t->n - 1);
+	} else if (by_bytes_desc(&r, &t->r[0]) < 0) {
+		t->r[0] = r; /* larger than the smallest kept */
+		heap_down(t, 0);
+	}
+	return 0;
+}
+
 int exporter_flows_ndjson(struct agent_state *st, unsigned int limit, char **out, size_t *len)
 {
-	struct flow_vec v = { 0 };
+	struct top_flows t = { .limit = limit };
 	FILE *f;
 	size_t i;
 	int err;
 
-	err = st->engine->ops->for_each_flow(st->engine, collect_flow, &v);
+	t.r = malloc(limit * sizeof(*t.r));
+	if (!t.r)
+		return -ENOMEM;
+	err = st->engine->ops->for_each_flow(st->engine, collect_flow, &t);
 	if (err) {
-		free(v.r);
+		free(t.r);
 		return err;
 	}
-	qsort(v.r, v.n, sizeof(*v.r), by_bytes_desc);
+	qsort(t.r, t.n, sizeof(*t.r), by_bytes_desc);
 	f = open_memstream(out, len);
 	if (!f) {
-		free(v.r);
+		free(t.r);
 		return -errno;
 	}
-	for (i = 0; i < v.n && i < limit; i++)
-		flow_record_json(f, &v.r[i]);
-	free(v.r);
+	for (i = 0; i < t.n; i++)
+		flow_record_json(f, &t.r[i]);
+	free(t.r);
 	return fclose(f) ? -errno : 0;
 }
 
@@ -263,7 +298,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			limit = strtoul(lim, &end, 10);
 			if (errno || *end || end == lim || !limit || limit > FLOWS_MAX_LIMIT)
 				return reply_text(c, MHD_HTTP_BAD_REQUEST,
-						  "limit: a whole number from 1 to 100000\n");
+						  "limit: a whole number from 1 to 10000\n");
 		}
 		err = exporter_flows_ndjson(e->st, limit, &body, &len);
 		if (err)

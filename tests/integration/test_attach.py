@@ -199,6 +199,16 @@ def live_equals_replay(mode):
     report(code == 200 and not bad, "%s: /flows equals the replay of a capture on the same "
            "interface" % mode, "; ".join(bad[:5]))
 
+    c1, top = http("/flows?limit=1")
+    biggest = max(live.values(), key=lambda r: r["bytes_c2s"] + r["bytes_s2c"])
+    top = [json.loads(l) for l in top.splitlines() if l.strip()]
+    c0, _ = http("/flows?limit=0")
+    cx, _ = http("/flows?limit=many")
+    report(c1 == 200 and len(top) == 1 and top[0]["client"] == biggest["client"] and
+           c0 == 400 and cx == 400,
+           "%s: /flows?limit=1 is the largest flow; a bad limit is a 400" % mode,
+           "limit=1: %d %r; limit=0: %d; limit=many: %d" % (c1, top[:1], c0, cx))
+
     # The metrics sum the same flows: the host (a0's side) is the client of :7000.
     code, metrics = http("/metrics")
     vals = {}
@@ -275,7 +285,7 @@ def injected_equals_offline(captures):
         agent = start_agent("--mode", "generic", *LONG)
         inj = sh(BIN, "replay", "--iface", "b0", "--topspeed", cap, ns=NS_B, timeout=60)
         time.sleep(0.3)
-        code, body = http("/flows?limit=100000")
+        code, body = http("/flows?limit=10000")
         rc, err = stop(agent)
         off = subprocess.run([BIN, "replay", "--format", "json", *LONG, cap],
                              capture_output=True, text=True).stdout
