@@ -84,6 +84,16 @@ $(BENCH_BIN): tests/bench/bench_wire.c $(LIB) $(BUILD)/tests/bare_xdp.bpf.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
 
+$(BUILD)/tests/bench_fill: tests/bench/bench_fill.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIBS) -o $@
+
+$(BUILD)/tests/flood: tests/bench/flood.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
 $(BUILD)/tests/bare_xdp.bpf.o: tests/bench/bare_xdp.bpf.c
 	$(call msg,BPF,$@)
 	@mkdir -p $(dir $@)
@@ -99,7 +109,7 @@ unit: $(UNIT_BINS)
 test: bin/netobs-xdp $(UNIT_BINS) $(BPF_TEST_BINS) $(TOOLS) $(BUILD)/tests/bare_xdp.bpf.o
 	$(Q)tests/run-tests.sh
 
-bench: bin/netobs-xdp $(BENCH_BIN)
+bench: bin/netobs-xdp $(BENCH_BIN) $(BUILD)/tests/bench_fill $(BUILD)/tests/flood
 	$(Q)tests/bench/run-bench.sh
 
 format:

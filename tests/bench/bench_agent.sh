@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Agent benchmarks: a UDP flood over a veth pair without and with the agent
+# (rounds alternate, so both see the same machine), then the agent's scrape
+# time and memory with 100k flows in its table.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=build
+NS=nobench$$
+PORT=19499
+SECONDS_PER_ROUND=${FLOOD_SECONDS:-3}
+ROUNDS=${FLOOD_ROUNDS:-5}
+N_FLOWS=${BENCH_FLOWS:-100000}
+agent=""
+
+cleanup() {
+	[ -n "$agent" ] && kill "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
+	ip netns del ${NS}a 2>/dev/null || true
+	ip netns del ${NS}b 2>/dev/null || true
+}
+trap cleanup EXIT
+
+ip netns add ${NS}a
+ip netns add ${NS}b
+ip link add ba0 netns ${NS}a type veth peer bb0 netns ${NS}b
+ip -n ${NS}a addr add 10.89.0.1/24 dev ba0
+ip -n ${NS}b addr add 10.89.0.2/24 dev bb0
+ip -n ${NS}a link set ba0 up
+ip -n ${NS}b link set bb0 up
+ip -n ${NS}a link set lo up
+
+start_agent() {
+	ip netns exec ${NS}a bin/netobs-xdp -q attach ba0 --mode native \
+		--listen 127.0.0.1:$PORT "$@" &
+	agent=$!
+	for _ in $(seq 100); do
+		ip netns exec ${NS}a curl -sf -o /dev/null http://127.0.0.1:$PORT/healthz && return
+		sleep 0.1
+	done
+	echo "bench: the agent did not start" >&2
+	exit 1
+}
+
+stop_agent() {
+	kill -TERM "$agent"
+	wait "$agent" || true
+	agent=""
+}
+
+# Receiver in ns a (XDP on ba0 sees every datagram), sender in ns b.
+flood() {
+	ip netns exec ${NS}a $BUILD/tests/flood recv 9999 "$SECONDS_PER_ROUND" >/tmp/flood.$$ &
+	local rx=$!
+	sleep 0.3
+	ip netns exec ${NS}b $BUILD/tests/flood send 10.89.0.1 9999 "$SECONDS_PER_ROUND"
+	wait $rx
+	cat /tmp/flood.$$
+	rm -f /tmp/flood.$$
+}
+
+without=()
+bare=()
+with=()
+for _ in $(seq "$ROUNDS"); do
+	without+=("$(flood)")
+	# A bare XDP_PASS program: native XDP alone moves veth to its NAPI path.
+	ip netns exec ${NS}a xdp-loader load -m native ba0 $BUILD/tests/bare_xdp.bpf.o
+	bare+=("$(flood)")
+	ip netns exec ${NS}a xdp-loader unload ba0 --all
+	start_agent
+	with+=("$(flood)")
+	stop_agent
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+wo=$(median "${without[@]}")
+wb=$(median "${bare[@]}")
+wi=$(median "${with[@]}")
+echo "BENCH veth_pps_without $wo packets/s"
+echo "BENCH veth_pps_bare_xdp $wb packets/s"
+echo "BENCH veth_pps_with $wi packets/s"
+awk -v a="$wo" -v b="$wi" 'BEGIN { printf "BENCH veth_pps_loss_pct %.1f %%\n", (a - b) * 100 / a }'
+awk -v a="$wb" -v b="$wi" 'BEGIN { printf "BENCH veth_pps_loss_vs_bare_xdp_pct %.1f %%\n", (a - b) * 100 / a }'
+
+start_agent --max-flows $((N_FLOWS + 10000))
+ip netns exec ${NS}a $BUILD/tests/bench_fill ba0 "$N_FLOWS" >/dev/null
+best=""
+for _ in 1 2 3 4 5; do
+	t=$(ip netns exec ${NS}a curl -s -o /dev/null -w '%{time_total}' \
+		http://127.0.0.1:$PORT/metrics)
+	best=$(awk -v t="$t" -v b="$best" 'BEGIN { print (b == "" || t < b) ? t : b }')
+done
+ft=$(ip netns exec ${NS}a curl -s -o /dev/null -w '%{time_total}' \
+	"http://127.0.0.1:$PORT/flows?limit=100")
+awk -v t="$best" -v n="$N_FLOWS" 'BEGIN { printf "BENCH scrape_ms_%dk_flows %.1f ms\n", n / 1000, t * 1000 }'
+awk -v t="$ft" -v n="$N_FLOWS" 'BEGIN { printf "BENCH flows_endpoint_ms_%dk_flows %.1f ms\n", n / 1000, t * 1000 }'
+hwm=$(awk '/VmHWM/ { print $2 }' /proc/$agent/status)
+awk -v k="$hwm" -v n="$N_FLOWS" 'BEGIN { printf "BENCH agent_rss_mb_%dk_flows %.1f MB\n", n / 1000, k / 1024 }'
+stop_agent
