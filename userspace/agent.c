@@ -96,7 +96,8 @@ int agent_run(const struct agent_opts *o)
 
 	pthread_mutex_init(&st.lock, NULL);
 	install_signals();
-	if (metrics_init(&st.ended, o->max_label_sets)) {
+	if (metrics_init(&st.ended, o->max_label_sets) ||
+	    metrics_init(&st.last_scrape, o->max_label_sets)) {
 		pr_err("out of memory\n");
 		goto cleanup;
 	}
@@ -144,6 +145,7 @@ cleanup:
 		iface_detach(&att[i]);
 	wire_backend_destroy(st.engine);
 	metrics_free(&st.ended);
+	metrics_free(&st.last_scrape);
 	pthread_mutex_destroy(&st.lock);
 	if (stop_signal)
 		pr_info("%s: detached from %d interface%s\n", strsignal(stop_signal), n,

@@ -31,7 +31,9 @@ struct agent_state {
 	struct wire_backend *engine;
 	const struct agent_opts *opts;
 	pthread_mutex_t lock;
-	struct metrics_table ended; /* flows that ended since the agent started */
+	struct metrics_table ended;	  /* flows that ended since the agent started */
+	struct metrics_table last_scrape; /* for the per-second rates */
+	double last_scrape_s;		  /* 0: no scrape yet */
 	unsigned long long ended_by_sweep;
 	unsigned long long flows_live; /* as of the last sweep */
 };

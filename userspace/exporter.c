@@ -31,9 +31,12 @@ static double mono_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int om; /* OpenMetrics for this scrape; scrapes are serialised by scrape_lock */
+static pthread_mutex_t scrape_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void metric_head(FILE *f, const char *name, const char *type, const char *help)
 {
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	prom_head(f, name, type, help, om);
 }
 
 static int add_live(void *ctx, const struct flow_stats *s)
@@ -64,7 +67,7 @@ static int metrics_view(struct agent_state *st, struct metrics_table *view)
 	return err;
 }
 
-int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
+int exporter_metrics_text(struct agent_state *st, int openmetrics, char **out, size_t *len)
 {
 	struct wire_backend *b = st->engine;
 	struct metrics_table viewbuf, *view = &viewbuf;
@@ -73,15 +76,18 @@ int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
 	FILE *f;
 	int i, err;
 
+	pthread_mutex_lock(&scrape_lock);
+	om = openmetrics;
 	err = b->ops->counters(b, cnt);
 	if (!err)
 		err = metrics_view(st, view);
 	if (err)
-		return err;
+		goto unlock;
 	f = open_memstream(out, len);
 	if (!f) {
 		metrics_free(view);
-		return -errno;
+		err = -errno;
+		goto unlock;
 	}
 
 	metric_head(f, "netobs_program_runs_total", "counter",
@@ -132,14 +138,20 @@ int exporter_metrics_text(struct agent_state *st, char **out, size_t *len)
 	metric_head(f, "netobs_label_folded_flows", "gauge",
 		    "Flows counted under server_port=\"other\" because of the cap.");
 	fprintf(f, "netobs_label_folded_flows %llu\n", view->folded_flows);
-	metrics_write(f, view);
+	metrics_write(f, view, st->last_scrape_s ? &st->last_scrape : NULL, t0 - st->last_scrape_s,
+		      openmetrics);
+	metrics_copy(&st->last_scrape, view);
+	st->last_scrape_s = t0;
 	metric_head(f, "netobs_scrape_duration_seconds", "gauge",
 		    "Time this scrape took to gather the figures above.");
 	fprintf(f, "netobs_scrape_duration_seconds %.6f\n", mono_s() - t0);
+	if (openmetrics)
+		fputs("# EOF\n", f);
 	metrics_free(view);
-	if (fclose(f))
-		return -errno;
-	return 0;
+	err = fclose(f) ? -errno : 0;
+unlock:
+	pthread_mutex_unlock(&scrape_lock);
+	return err;
 }
 
 static __u64 flow_bytes(const struct flow_record *r)
@@ -283,10 +295,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
 	if (!strcmp(url, e->st->opts->metrics_path)) {
-		err = exporter_metrics_text(e->st, &body, &len);
+		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+		int openmetrics = accept && strstr(accept, "application/openmetrics-text");
+
+		err = exporter_metrics_text(e->st, openmetrics, &body, &len);
 		if (err)
 			return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, strerror(-err));
-		return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", body, len);
+		return reply(c, MHD_HTTP_OK,
+			     openmetrics
+				 ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+				 : "text/plain; version=0.0.4; charset=utf-8",
+			     body, len);
 	}
 	if (!strcmp(url, "/flows")) {
 		const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");

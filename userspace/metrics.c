@@ -186,9 +186,21 @@ static void labels(char *buf, size_t len, const struct series_key *k)
 		 roles[k->role < 3 ? k->role : 0]);
 }
 
+void prom_head(FILE *f, const char *name, const char *type, const char *help, int openmetrics)
+{
+	size_t n = strlen(name);
+
+	if (openmetrics && !strcmp(type, "counter") && n > 6 && !strcmp(name + n - 6, "_total"))
+		n -= 6;
+	fprintf(f, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name, type);
+}
+
+/* Set by metrics_write for the family writers below. */
+static int om;
+
 static void head(FILE *f, const char *name, const char *type, const char *help)
 {
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	prom_head(f, name, type, help, om);
 }
 
 typedef __u64 (*series_value)(const struct series *s, int arg);
@@ -297,11 +309,42 @@ static __u64 v_half_close(const struct series *s, int unused)
 
 #define OFF(field) ((int)offsetof(struct series, field))
 
-void metrics_write(FILE *f, const struct metrics_table *t)
+static void rates(FILE *f, const struct metrics_table *t, const struct metrics_table *prev,
+		  double dt, const char *name, const char *help, int field)
+{
+	char l[192];
+	__u32 i;
+	int d;
+
+	head(f, name, "gauge", help);
+	for (i = 0; i < t->n && prev && dt > 0; i++) {
+		const struct series *s = &t->s[i];
+		const struct series *p = find((struct metrics_table *)prev, &s->key, 0);
+
+		labels(l, sizeof(l), &s->key);
+		for (d = 0; d < 2; d++) {
+			__u64 now = ((const __u64 *)((const char *)s + field))[d];
+			__u64 was = p ? ((const __u64 *)((const char *)p + field))[d] : 0;
+			int sent = d == sent_dir(s->key.role);
+
+			fprintf(f, "%s{%s,direction=\"%s\"} %.3f\n", name, l,
+				sent ? "sent" : "received", now > was ? (now - was) / dt : 0.0);
+		}
+	}
+}
+
+void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_table *prev,
+		   double dt_s, int openmetrics)
 {
 	char l[192];
 	__u32 i;
 	int c;
+
+	om = openmetrics;
+	rates(f, t, prev, dt_s, "network_tcp_bytes_per_second",
+	      "TCP bytes per second since the previous scrape.", OFF(bytes));
+	rates(f, t, prev, dt_s, "network_tcp_packets_per_second",
+	      "TCP segments per second since the previous scrape.", OFF(packets));
 
 	family(f, t, "network_tcp_bytes_sent_total", "counter",
 	       "TCP bytes (IP header and payload) the host sent.", v_sent, OFF(bytes));

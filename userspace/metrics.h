@@ -56,7 +56,18 @@ int metrics_copy(struct metrics_table *dst, const struct metrics_table *src);
  */
 int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int close_type);
 
-/* Prometheus text format 0.0.4, HELP and TYPE for every family. */
-void metrics_write(FILE *out, const struct metrics_table *t);
+/*
+ * HELP and TYPE of a family. In OpenMetrics a counter family is named
+ * without its samples' _total suffix.
+ */
+void prom_head(FILE *f, const char *name, const char *type, const char *help, int openmetrics);
+
+/*
+ * The network_tcp_* families, HELP and TYPE for each: Prometheus text 0.0.4,
+ * or OpenMetrics 1.0 with @openmetrics. With @prev (the previous scrape,
+ * @dt_s seconds ago) also the per-second rates since then.
+ */
+void metrics_write(FILE *out, const struct metrics_table *t, const struct metrics_table *prev,
+		   double dt_s, int openmetrics);
 
 #endif /* NETOBS_METRICS_H */

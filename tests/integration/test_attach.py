@@ -236,6 +236,15 @@ def live_equals_replay(mode):
            "%s: /metrics sums the flows: bytes, packets, connections, latency counts" % mode,
            "; ".join(bad))
 
+    p = sh("curl", "-s", "-D", "-", "-H",
+           "Accept: application/openmetrics-text;version=1.0.0,text/plain;q=0.5",
+           "http://127.0.0.1:%d/metrics" % PORT, ns=NS_A)
+    head, _, om = p.stdout.partition("\n\n")  # text mode: curl's CRLFs are newlines
+    report("application/openmetrics-text; version=1.0.0" in head and
+           om.rstrip("\n").endswith("# EOF") and "# TYPE network_tcp_bytes_sent counter" in om
+           and "# TYPE network_tcp_bytes_sent_total" not in om,
+           "%s: OpenMetrics when the scraper asks for it (type, counter names, # EOF)" % mode,
+           " | ".join(head.splitlines()[:3]))
     if mode == "native":
         prometheus_scrapes(want)
 

@@ -35,7 +35,7 @@ static char *render(const struct metrics_table *t)
 	size_t n = 0;
 	FILE *f = open_memstream(&out, &n);
 
-	metrics_write(f, t);
+	metrics_write(f, t, NULL, 0, 0);
 	fclose(f);
 	return out;
 }
@@ -139,12 +139,44 @@ static void test_cap_folds_into_other(void **state)
 	metrics_free(&t);
 }
 
+static void test_openmetrics_and_rates(void **state)
+{
+	struct metrics_table prev, now;
+	struct flow_stats a = flow(80, ROLE_CLIENT, 100, 40), b = flow(80, ROLE_CLIENT, 300, 40);
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	assert_int_equal(metrics_init(&prev, 16), 0);
+	assert_int_equal(metrics_init(&now, 16), 0);
+	metrics_add_flow(&prev, &a, -1);
+	metrics_add_flow(&now, &b, -1);
+	f = open_memstream(&out, &n);
+	metrics_write(f, &now, &prev, 2.0, 1);
+	fclose(f);
+	/* 300 - 100 bytes sent in 2 s; nothing more received. */
+	HAS(out, "network_tcp_bytes_per_second{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",direction=\"sent\"} 100.000");
+	HAS(out, "network_tcp_bytes_per_second{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",direction=\"received\"} 0.000");
+	/* OpenMetrics: a counter family is named without _total, its samples with it. */
+	HAS(out, "# TYPE network_tcp_bytes_sent counter");
+	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 300");
+	assert_null(strstr(out, "# TYPE network_tcp_bytes_sent_total"));
+	HAS(out, "# TYPE network_tcp_connections_active gauge");
+	free(out);
+	metrics_free(&prev);
+	metrics_free(&now);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sent_received_by_role),
 		cmocka_unit_test(test_histogram_buckets_inclusive),
 		cmocka_unit_test(test_cap_folds_into_other),
+		cmocka_unit_test(test_openmetrics_and_rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
