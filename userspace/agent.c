@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <linux/magic.h>
 
 #include "agent.h"
 #include "exporter.h"
@@ -35,6 +44,105 @@ static void count_end(struct agent_state *st, const struct flow_stats *s, int cl
 {
 	metrics_add_flow(&st->ended, s, close_type);
 	st->ended_by_sweep += by_sweep;
+	st->ended_generation++;
+}
+
+#define STATE_MAP_PATH AGENT_PIN_DIR "/ended_series"
+
+/* bpffs at /sys/fs/bpf (mounted if missing) and our directory in it. */
+static int pin_prepare(void)
+{
+	struct statfs fs;
+
+	if (statfs("/sys/fs/bpf", &fs) || fs.f_type != BPF_FS_MAGIC) {
+		if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
+			pr_err("--pin: no bpffs at /sys/fs/bpf and mounting one failed (%s): "
+			       "mount -t bpf bpf /sys/fs/bpf\n",
+			       strerror(errno));
+			return -errno;
+		}
+		pr_info("--pin: mounted bpffs at /sys/fs/bpf\n");
+	}
+	if (mkdir(AGENT_PIN_DIR, 0700) && errno != EEXIST) {
+		pr_err("--pin: %s: %s\n", AGENT_PIN_DIR, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/*
+ * Counters of ended flows live in the agent; with --pin they are kept in a
+ * pinned array map (bpffs holds no plain files), one label set per entry.
+ */
+static int state_open(struct agent_state *st)
+{
+	__u32 slots = metrics_slots(&st->ended), i;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	struct series s;
+	int fd, restored = 0;
+
+	fd = bpf_obj_get(STATE_MAP_PATH);
+	if (fd >= 0 && (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+			info.value_size != sizeof(struct series) || info.max_entries != slots)) {
+		pr_warn("--pin: saved counters were kept for another --max-label-sets or "
+			"version: starting them afresh\n");
+		close(fd);
+		unlink(STATE_MAP_PATH);
+		fd = -1;
+	}
+	if (fd < 0) {
+		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "netobs_state", sizeof(__u32),
+				    sizeof(struct series), slots, NULL);
+		if (fd < 0 || bpf_obj_pin(fd, STATE_MAP_PATH)) {
+			pr_err("--pin: cannot keep the counters in %s: %s\n", STATE_MAP_PATH,
+			       strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -errno;
+		}
+	}
+	for (i = 0; i < slots; i++) {
+		if (bpf_map_lookup_elem(fd, &i, &s) || !s.flows)
+			continue;
+		metrics_restore(&st->ended, &s);
+		restored++;
+	}
+	if (restored)
+		pr_info("--pin: counters of ended flows restored (%d label sets)\n", restored);
+	st->state_fd = fd;
+	return 0;
+}
+
+/* Called with st->lock held. */
+static int state_save(struct agent_state *st)
+{
+	__u32 i;
+
+	if (st->state_fd < 0 || st->saved_generation == st->ended_generation)
+		return 0;
+	for (i = 0; i < st->ended.n; i++)
+		if (bpf_map_update_elem(st->state_fd, &i, &st->ended.s[i], BPF_ANY))
+			return -errno;
+	st->saved_generation = st->ended_generation;
+	return 0;
+}
+
+int agent_unpin(void)
+{
+	struct dirent *d;
+	char path[512];
+	DIR *dir = opendir(AGENT_PIN_DIR);
+
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", AGENT_PIN_DIR, d->d_name);
+			unlink(path);
+		}
+	closedir(dir);
+	return rmdir(AGENT_PIN_DIR) ? -errno : 0;
 }
 
 static int on_event(void *ctx, const void *data, size_t len)
@@ -71,6 +179,8 @@ static int sweep(struct agent_state *st)
 	n = wire_sweep(st->engine, mono_ns(), &st->opts->wire.timeouts, 0, on_swept, st, &seen);
 	if (n >= 0)
 		st->flows_live = seen.flows;
+	if (n >= 0)
+		n = state_save(st);
 	pthread_mutex_unlock(&st->lock);
 	return n < 0 ? n : 0;
 }
@@ -87,7 +197,8 @@ static void install_signals(void)
 int agent_run(const struct agent_opts *o)
 {
 	struct iface_attach att[AGENT_MAX_IFACES];
-	struct agent_state st = { .opts = o };
+	struct agent_state st = { .opts = o, .state_fd = -1 };
+	struct wire_options wo = o->wire;
 	struct timespec tick = { 0, AGENT_TICK_NS };
 	struct exporter *ex = NULL;
 	struct wire_bpf *w;
@@ -101,7 +212,12 @@ int agent_run(const struct agent_opts *o)
 		pr_err("out of memory\n");
 		goto cleanup;
 	}
-	st.engine = wire_bpf_open(&o->wire, on_event, &st);
+	if (o->pin) {
+		if (pin_prepare() || state_open(&st))
+			goto cleanup;
+		wo.pin_dir = AGENT_PIN_DIR;
+	}
+	st.engine = wire_bpf_open(&wo, on_event, &st);
 	if (!st.engine) {
 		pr_err("cannot load the BPF programs: %s%s\n", strerror(errno),
 		       errno == EPERM ? " (run as root, or with CAP_BPF, CAP_NET_ADMIN and "
@@ -112,7 +228,7 @@ int agent_run(const struct agent_opts *o)
 	w = (struct wire_bpf *)st.engine;
 	for (i = 0; i < o->n_ifaces && !stop_signal; i++) {
 		if (iface_attach(&att[n], o->ifaces[i], wire_bpf_xdp_prog_fd(w),
-				 wire_bpf_tc_prog_fd(w), o->mode))
+				 wire_bpf_tc_prog_fd(w), o->mode, o->pin))
 			goto cleanup;
 		n++;
 	}
@@ -141,13 +257,26 @@ int agent_run(const struct agent_opts *o)
 
 cleanup:
 	exporter_stop(ex);
+	if (st.state_fd >= 0 && st.engine) {
+		agent_drain_events(&st);
+		pthread_mutex_lock(&st.lock);
+		if (state_save(&st))
+			pr_warn("--pin: saving the counters of ended flows: %s\n", strerror(errno));
+		pthread_mutex_unlock(&st.lock);
+	}
 	for (i = n - 1; i >= 0; i--)
 		iface_detach(&att[i]);
+	if (st.state_fd >= 0)
+		close(st.state_fd);
 	wire_backend_destroy(st.engine);
 	metrics_free(&st.ended);
 	metrics_free(&st.last_scrape);
 	pthread_mutex_destroy(&st.lock);
-	if (stop_signal)
+	if (stop_signal && o->pin)
+		pr_info("%s: programs and counters kept pinned in %s (netobs-xdp detach to "
+			"remove them)\n",
+			strsignal(stop_signal), AGENT_PIN_DIR);
+	else if (stop_signal)
 		pr_info("%s: detached from %d interface%s\n", strsignal(stop_signal), n,
 			n == 1 ? "" : "s");
 	return rc;

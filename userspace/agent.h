@@ -12,6 +12,7 @@
 #define AGENT_DEFAULT_LISTEN "127.0.0.1:9435"
 #define AGENT_MAX_IFACES 64
 #define AGENT_DEFAULT_MAX_LABEL_SETS 256
+#define AGENT_PIN_DIR "/sys/fs/bpf/netobs-xdp"
 
 struct agent_opts {
 	char *const *ifaces;
@@ -20,6 +21,7 @@ struct agent_opts {
 	const char *listen;
 	const char *metrics_path;
 	__u32 max_label_sets; /* label sets per metric before folding into "other" */
+	int pin;	      /* keep programs, maps and counters across restarts (AGENT_PIN_DIR) */
 	struct wire_options wire;
 };
 
@@ -35,11 +37,17 @@ struct agent_state {
 	struct metrics_table last_scrape; /* for the per-second rates */
 	double last_scrape_s;		  /* 0: no scrape yet */
 	unsigned long long ended_by_sweep;
+	unsigned long long ended_generation; /* bumped when ended changes */
+	unsigned long long saved_generation;
+	int state_fd; /* pinned array of ended label sets, with --pin; -1 otherwise */
 	unsigned long long flows_live; /* as of the last sweep */
 };
 
 /* Deliver pending flow ends into @st->ended; takes the lock. */
 int agent_drain_events(struct agent_state *st);
+
+/* Remove the pinned state (after `detach`, when nothing of ours is attached). */
+int agent_unpin(void);
 
 /* Runs until SIGINT/SIGTERM; 0 on a clean stop, non-zero if it could not start. */
 int agent_run(const struct agent_opts *o);

@@ -13,6 +13,9 @@
 
 #define XDP_PROG_NAME "netobs_xdp"
 
+static int find_our_xdp(int ifindex, struct xdp_multiprog **mpp, struct xdp_program **pp);
+static int our_tc(int ifindex, struct bpf_tc_hook *hook);
+
 const char *attach_mode_name(enum attach_mode m)
 {
 	switch (m) {
@@ -123,18 +126,72 @@ static int attach_tc(struct iface_attach *a, int tc_fd)
 	return 0;
 }
 
-int iface_attach(struct iface_attach *a, const char *ifname, int xdp_fd, int tc_fd,
-		 enum attach_mode want)
+/*
+ * Swap in @xdp_fd and @tc_fd for the programs a pinned agent left on the
+ * interface: XDP_FLAGS_REPLACE and BPF_TC_F_REPLACE, so no packet goes unseen.
+ */
+static int replace_ours(struct iface_attach *a, struct xdp_multiprog *mp, struct xdp_program *old,
+			int xdp_fd, int tc_fd)
 {
+	enum xdp_attach_mode m = xdp_multiprog__attach_mode(mp);
+	LIBBPF_OPTS(bpf_xdp_attach_opts, xo, .old_prog_fd = xdp_program__fd(old));
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = NETOBS_TC_HANDLE, .priority = NETOBS_TC_PRIO,
+		    .prog_fd = tc_fd, .flags = BPF_TC_F_REPLACE);
+	int err;
+
+	err = bpf_xdp_attach(a->ifindex, xdp_fd,
+			     XDP_FLAGS_REPLACE |
+				 (m == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE),
+			     &xo);
+	xdp_multiprog__close(mp);
+	if (err) {
+		pr_err("%s: replacing the pinned agent's XDP program: %s\n", a->name,
+		       strerror(-err));
+		return err;
+	}
+	a->mode = m == XDP_MODE_NATIVE ? ATTACH_NATIVE : ATTACH_GENERIC;
+	a->xdp_attached = 1;
+	a->hook.sz = sizeof(a->hook);
+	a->hook.ifindex = a->ifindex;
+	a->hook.attach_point = BPF_TC_EGRESS;
+	err = bpf_tc_attach(&a->hook, &to);
+	if (err) {
+		pr_err("%s: replacing the pinned agent's TC program: %s\n", a->name,
+		       strerror(-err));
+		return err;
+	}
+	a->tc_attached = 1;
+	pr_info("%s: took over from the pinned agent: XDP %s mode, TC egress\n", a->name,
+		attach_mode_name(a->mode));
+	return 0;
+}
+
+int iface_attach(struct iface_attach *a, const char *ifname, int xdp_fd, int tc_fd,
+		 enum attach_mode want, int pinned)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *old;
+	struct bpf_tc_hook hook;
 	int err;
 
 	memset(a, 0, sizeof(*a));
 	snprintf(a->name, sizeof(a->name), "%s", ifname);
+	a->keep = pinned;
 	a->ifindex = if_nametoindex(ifname);
 	if (!a->ifindex) {
 		err = -errno;
 		pr_err("%s: no such interface\n", ifname);
 		return err;
+	}
+	if (find_our_xdp(a->ifindex, &mp, &old)) {
+		if (pinned && our_tc(a->ifindex, &hook))
+			return replace_ours(a, mp, old, xdp_fd, tc_fd);
+		xdp_multiprog__close(mp);
+		pr_err("%s: netobs-xdp programs are already attached (left by an agent run with "
+		       "--pin, or killed): start with --pin to take them over, or run "
+		       "`netobs-xdp detach %s` first\n",
+		       a->name, a->name);
+		return -EEXIST;
 	}
 	err = attach_xdp(a, xdp_fd, want);
 	if (!err)
@@ -153,6 +210,11 @@ void iface_detach(struct iface_attach *a)
 {
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = NETOBS_TC_HANDLE, .priority = NETOBS_TC_PRIO);
 	int err;
+
+	if (a->keep && a->xdp_attached && a->tc_attached) {
+		/* Pinned: the programs stay, for the next agent to take over. */
+		a->xdp_attached = a->tc_attached = a->qdisc_created = 0;
+	}
 
 	if (a->tc_attached) {
 		err = bpf_tc_detach(&a->hook, &opts);

@@ -29,6 +29,7 @@ struct iface_attach {
 	struct bpf_tc_hook hook;
 	int qdisc_created; /* clsact was ours to create, so it is ours to remove */
 	int tc_attached;
+	int keep; /* pinned: leave the programs attached when the agent stops */
 };
 
 const char *attach_mode_name(enum attach_mode m);
@@ -36,9 +37,12 @@ const char *attach_mode_name(enum attach_mode m);
 /*
  * Attach @xdp_fd (ingress) and @tc_fd (egress) to @ifname. On failure nothing
  * stays attached, and the reason was logged in words that say what to do.
+ * With @pinned, netobs-xdp programs an earlier (pinned) agent left there are
+ * replaced in place, atomically, and this agent leaves its own when it stops;
+ * without, such leftovers are an error that says how to clear them.
  */
 int iface_attach(struct iface_attach *a, const char *ifname, int xdp_fd, int tc_fd,
-		 enum attach_mode want);
+		 enum attach_mode want, int pinned);
 /* Undo iface_attach(); safe on a partly attached or zeroed struct. */
 void iface_detach(struct iface_attach *a);
 
@@ -48,7 +52,8 @@ void iface_detach(struct iface_attach *a);
  * Returns how many were removed, or -errno.
  */
 int iface_detach_by_name(const char *ifname);
-/* Print where netobs-xdp programs are attached; returns how many interfaces. */
+/* Print (to @out, if not NULL) where netobs-xdp programs are attached; returns how many interfaces.
+ */
 int iface_status(FILE *out);
 
 #endif /* NETOBS_ATTACH_H */

@@ -77,6 +77,24 @@ static struct series *find(struct metrics_table *t, const struct series_key *k, 
 }
 
 /* The same buckets as the datapath's lat_bucket(): le is inclusive, in ns. */
+__u32 metrics_slots(const struct metrics_table *t)
+{
+	return t->cap * 2 + 64;
+}
+
+int metrics_restore(struct metrics_table *t, const struct series *s)
+{
+	struct series *d = find(t, &s->key, 0);
+
+	if (!d) {
+		if (t->n >= metrics_slots(t))
+			return -ENOSPC;
+		d = find(t, &s->key, 1);
+	}
+	*d = *s;
+	return 0;
+}
+
 static void hist_add(struct hist *h, __u64 ns)
 {
 	static const __u64 bounds_us[LAT_BUCKETS - 1] = LAT_BUCKET_BOUNDS_US;

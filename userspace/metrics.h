@@ -50,6 +50,11 @@ void metrics_free(struct metrics_table *t);
 /* Deep copy; @dst must be initialised with the same cap. */
 int metrics_copy(struct metrics_table *dst, const struct metrics_table *src);
 
+/* Put a saved label set back (a restarted --pin agent). */
+int metrics_restore(struct metrics_table *t, const struct series *s);
+/* Label-set slots a table can hold: its cap plus the "other" sets. */
+__u32 metrics_slots(const struct metrics_table *t);
+
 /*
  * Add one flow. @close_type is the close type of an ended flow, or -1 for a
  * flow still in the table (which then counts as live and feeds the gauges).

@@ -22,16 +22,20 @@ static void usage(FILE *out)
 	    "\n"
 	    "commands:\n"
 	    "  attach IFACE... [options]  watch interfaces (XDP ingress, TC egress) and serve\n"
-	    "      --config FILE          config.yaml; the flags below override it\n"
 	    "                             metrics until SIGINT/SIGTERM, then detach\n"
+	    "      --config FILE          config.yaml; the flags below override it\n"
 	    "      --mode native|generic|auto  XDP mode (default auto: native, else generic)\n"
 	    "      --listen HOST:PORT     HTTP address for /metrics, /flows, /healthz\n"
 	    "                             (default %s)\n"
 	    "      --max-label-sets N     label sets (interface, server port, role) before\n"
 	    "                             new server ports fold into \"other\" (default %d)\n"
 	    "      --sampling-rate PCT    track PCT %% of flows (by 5-tuple hash; default 100)\n"
+	    "      --pin                  keep programs, maps and counters pinned in\n"
+	    "                             %s when stopping; the next --pin agent\n"
+	    "                             takes over without losing counts\n"
 	    "      --max-flows N, --timeout STATE=SEC   as for replay\n"
 	    "  detach IFACE...            remove netobs-xdp's programs left on interfaces\n"
+	    "                             (and the pinned state, once none are left)\n"
 	    "  status                     list interfaces with netobs-xdp programs\n"
 	    "\n"
 	    "  replay [options] CAPTURE   run a pcap/pcapng capture through the wire engine\n"
@@ -40,12 +44,14 @@ static void usage(FILE *out)
 	    "                             to the userspace build of the same engine)\n"
 	    "      --max-flows N          flow table size (default %u)\n"
 	    "      --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
+	    "      --sampling-rate PCT    as for attach\n"
 	    "  replay --iface IFACE [--speed X | --topspeed] CAPTURE\n"
 	    "                             send the capture's frames out of IFACE, at its own\n"
 	    "                             pace (or X times it, or as fast as possible)\n"
 	    "\n"
 	    "  -v  debug output (includes libbpf's)   -q  errors only\n",
-	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS);
+	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, AGENT_PIN_DIR,
+	    WIRE_DEFAULT_MAX_FLOWS);
 }
 
 /* One choice out of a list; the error names the flag and the allowed values. */
@@ -206,6 +212,7 @@ static int cmd_attach(int argc, char **argv)
 	static const char *const modes[] = { "auto", "native", "generic" };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "pin", no_argument, NULL, 'P' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-label-sets", required_argument, NULL, 'L' },
@@ -234,6 +241,9 @@ static int cmd_attach(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			config_path = optarg;
+			break;
+		case 'P':
+			o.pin = 1;
 			break;
 		case 'M':
 			if ((flag.mode = parse_choice("--mode", optarg, modes, 3)) < 0)
@@ -333,6 +343,10 @@ static int cmd_detach(int argc, char **argv)
 			printf("%s: %s\n", argv[i],
 			       n ? "netobs-xdp programs removed" : "no netobs-xdp programs");
 	}
+	/* Pinned maps and counters go once no interface runs our programs. */
+	if (!rc && iface_status(NULL) == 0 && (n = agent_unpin()))
+		fprintf(stderr, "netobs-xdp: detach: removing %s: %s\n", AGENT_PIN_DIR,
+			strerror(-n));
 	return rc;
 }
 

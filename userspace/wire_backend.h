@@ -17,7 +17,11 @@ struct wire_options {
 	__u32 ringbuf_bytes;
 	struct wire_timeouts timeouts;
 	__u32 sampling_pct; /* percent of flows tracked, 1-100 */
-	int replay_clock;   /* time comes from wire_backend_run()'s now_ns */
+	int replay_clock;
+	const char *pin_dir;
+	    /* keep the shared maps pinned here (bpffs); NULL: don't */ /* time comes from
+									   wire_backend_run()'s
+									   now_ns */
 };
 
 void wire_options_default(struct wire_options *o);

@@ -208,6 +208,28 @@ static int share_maps(struct wire_bpf *w)
 	return 0;
 }
 
+/*
+ * With a pin directory, the maps both programs share outlive the agent: libbpf
+ * reuses what is pinned there (it must match, e.g. the same max_flows) or
+ * creates and pins it.
+ */
+static int pin_maps(struct wire_xdp *skel, const char *dir)
+{
+	struct bpf_map *maps[] = { skel->maps.flows, skel->maps.counters, skel->maps.flow_ids,
+				   skel->maps.events };
+	char path[256];
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(maps[i]));
+		err = bpf_map__set_pin_path(maps[i], path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn fn, void *ctx)
 {
 	struct wire_bpf *w = calloc(1, sizeof(*w));
@@ -232,9 +254,21 @@ struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn f
 	SET_KNOBS(w->xdp, o);
 	bpf_map__set_max_entries(w->xdp->maps.flows, o->max_flows);
 	bpf_map__set_max_entries(w->xdp->maps.events, o->ringbuf_bytes);
+	if (o->pin_dir) {
+		err = pin_maps(w->xdp, o->pin_dir);
+		if (err)
+			goto cleanup;
+	}
 	err = wire_xdp__load(w->xdp);
-	if (err)
+	if (err) {
+		if (o->pin_dir)
+			log_msg(LOG_ERROR,
+				"the maps pinned in %s do not fit this configuration (another "
+				"--max-flows or ring buffer size?): run `netobs-xdp detach` on the "
+				"interfaces to start afresh\n",
+				o->pin_dir);
 		goto cleanup;
+	}
 
 	w->tc = wire_tc__open();
 	if (!w->tc) {

@@ -93,9 +93,16 @@ def http(path):
     return (int(code) if code.isdigit() else 0), body
 
 
-def start_agent(*args):
-    p = spawn(BIN, "attach", "a0", "--listen", "127.0.0.1:%d" % PORT, *args, ns=NS_A,
-              stderr=subprocess.PIPE, text=True)
+def start_agent(*args, host_mounts=False):
+    """The agent in ns a. `ip netns exec` gives it a private /sys (so a bpffs it
+    mounts dies with it); host_mounts enters only the network namespace."""
+    cmd = (BIN, "attach", "a0", "--listen", "127.0.0.1:%d" % PORT) + args
+    if host_mounts:
+        p = subprocess.Popen(("nsenter", "--net=/var/run/netns/" + NS_A) + cmd,
+                             stderr=subprocess.PIPE, text=True)
+        procs.append(p)
+    else:
+        p = spawn(*cmd, ns=NS_A, stderr=subprocess.PIPE, text=True)
     for _ in range(100):
         if p.poll() is not None:
             break
@@ -398,6 +405,59 @@ def config_file():
            p.stderr.strip())
 
 
+def tcp_exchanges():
+    srv = spawn("/usr/bin/python3", "-c", SERVER, ns=NS_B, stdout=subprocess.PIPE, text=True)
+    srv.stdout.readline()
+    sh("/usr/bin/python3", "-c", CLIENT, B4, ns=NS_A, check=True, timeout=30)
+    srv.wait(10)
+
+
+def scrape_values():
+    code, text = http("/metrics")
+    vals = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, v = line.rpartition(" ")
+            vals[name] = float(v)
+    return vals
+
+
+def pin_restart():
+    """--pin: a stopped agent leaves programs and counters; the next takes over."""
+    lab = 'interface="a0",server_port="7000",role="client"'
+    opened = "network_tcp_connections_opened_total{%s}" % lab
+    sent = "network_tcp_bytes_sent_total{%s}" % lab
+    a1 = start_agent("--pin", host_mounts=True)
+    tcp_exchanges()
+    v1 = scrape_values()
+    rc1, err1 = stop(a1)
+    kept = attached_state()[:2]
+    pins = sorted(os.listdir("/sys/fs/bpf/netobs-xdp")) if os.path.isdir(
+        "/sys/fs/bpf/netobs-xdp") else []
+    plain = sh(BIN, "attach", "a0", "--listen", "127.0.0.1:%d" % PORT, ns=NS_A, timeout=60)
+    a2 = start_agent("--pin", host_mounts=True)
+    v2 = scrape_values()
+    tcp_exchanges()
+    v3 = scrape_values()
+    rc2, err2 = stop(a2)
+    d = subprocess.run(["nsenter", "--net=/var/run/netns/" + NS_A, BIN, "detach", "a0"],
+                       capture_output=True, text=True)
+    gone = attached_state()[:2] == (False, False) and not os.path.exists(
+        "/sys/fs/bpf/netobs-xdp")
+    sh("tc", "qdisc", "del", "dev", "a0", "clsact", ns=NS_A)  # detach leaves clsact
+    ok = (rc1 == 0 and kept == (True, True) and {"flows", "counters", "ended_series"} <=
+          set(pins) and plain.returncode == 1 and "start with --pin" in plain.stderr and
+          "took over" in err2 and v1.get(opened) == 3 and v2.get(opened) == 3 and
+          v2.get(sent) == v1.get(sent) and v3.get(opened) == 6 and rc2 == 0 and
+          d.returncode == 0 and gone)
+    report(ok, "--pin: programs and counters survive a restart; detach removes them",
+           "stop %r kept %r pins %r; plain agent %d %r; opened %r -> %r -> %r; sent %r -> %r; "
+           "detach %d, gone %r; %s" % (rc1, kept, pins, plain.returncode, plain.stderr.strip(),
+                                       v1.get(opened), v2.get(opened), v3.get(opened),
+                                       v1.get(sent), v2.get(sent), d.returncode, gone,
+                                       err2.strip()))
+
+
 def keeps_existing_clsact():
     sh("tc", "qdisc", "add", "dev", "a0", "clsact", ns=NS_A, check=True)
     # Someone else's filter (u32: this kernel has no matchall or gact modules).
@@ -478,6 +538,7 @@ def main():
             live_equals_replay(mode)
         injected_equals_offline(CAPTURES)
         config_file()
+        pin_restart()
         keeps_existing_clsact()
         failure_half_way()
         coexistence()
