@@ -80,7 +80,8 @@ $(BUILD)/tests/%: tests/bpf/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< $(LIB) $(LIBS) -o $@
 
-$(BENCH_BIN): tests/bench/bench_wire.c $(LIB) $(BUILD)/tests/bare_xdp.bpf.o
+$(BENCH_BIN): tests/bench/bench_wire.c $(LIB) $(BUILD)/tests/bare_xdp.bpf.o \
+	$(BUILD)/tests/helpers.bpf.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
 
@@ -93,6 +94,11 @@ $(BUILD)/tests/flood: tests/bench/flood.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+$(BUILD)/tests/helpers.bpf.o: tests/bench/helpers.bpf.c $(WIRE_HDRS)
+	$(call msg,BPF,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/bare_xdp.bpf.o: tests/bench/bare_xdp.bpf.c
 	$(call msg,BPF,$@)

@@ -102,6 +102,38 @@ static void write_capture(const char *path, long n)
 	fclose(f);
 }
 
+/* The helpers.bpf.o programs next to bare_xdp.bpf.o, each minus the bare program. */
+static void helpers(const char *bare_path, double bare_ns)
+{
+	static const char *const names[] = { "helper_lookup", "helper_lookup_lock",
+					     "helper_lookup_ktime" };
+	char path[512];
+	struct bpf_object *o;
+	struct flow_key k = {};
+	static struct flow_entry e;
+	const char *slash = strrchr(bare_path, '/');
+	double ns[3];
+	int i, len;
+
+	snprintf(path, sizeof(path), "%.*shelpers.bpf.o", slash ? (int)(slash - bare_path + 1) : 0,
+		 bare_path);
+	o = bpf_object__open_file(path, NULL);
+	if (!o || bpf_object__load(o)) {
+		fprintf(stderr, "bench: cannot load %s\n", path);
+		exit(1);
+	}
+	bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(o, "helper_flows")), &k, &e,
+			    BPF_ANY);
+	len = frame(1, 40000, 0x18, 101, 901, 100);
+	for (i = 0; i < 3; i++)
+		ns[i] = run_ns(bpf_program__fd(bpf_object__find_program_by_name(o, names[i])), len,
+			       REPEAT, 0);
+	printf("BENCH helper_hash_lookup_ns %.1f ns\n", ns[0] - bare_ns);
+	printf("BENCH helper_spin_lock_ns %.1f ns\n", ns[1] - ns[0]);
+	printf("BENCH helper_ktime_ns %.1f ns\n", ns[2] - ns[0]);
+	bpf_object__close(o);
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_object *bare;
@@ -147,6 +179,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < NEW_FLOWS; i++)
 		syn_sum += run_ns(wire_bpf_xdp_prog_fd(w), frame(1, 1024 + i, 0x02, 7, 0, 0), 1, 0);
 
+	helpers(argv[1], bare_ns);
 	printf("BENCH xdp_pass_ns %.1f ns\n", bare_ns);
 	printf("BENCH xdp_established_ns %.1f ns\n", est_ns);
 	printf("BENCH xdp_established_over_pass_ns %.1f ns\n", est_ns - bare_ns);
