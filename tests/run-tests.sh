@@ -5,6 +5,9 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=build
 PY=/usr/bin/python3 # Debian's python, which has scapy
+# Third-party captures: the shared set beside the repository, else our copy of it.
+SHARED=../shared/captures
+[ -d "$SHARED" ] || SHARED=tests/captures
 pass=0
 fail=0
 skip=0
@@ -44,13 +47,13 @@ if ! $PY tests/gen/gen_captures.py "$BUILD/captures"; then
 	failed+=("capture generator")
 fi
 run_suite "replay: crafted, both engines, tshark, errors" \
-	$PY tests/integration/test_replay.py bin/netobs-xdp "$BUILD/captures" ../shared/captures
+	$PY tests/integration/test_replay.py bin/netobs-xdp "$BUILD/captures" "$SHARED"
 run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 	$PY tests/integration/test_live_traffic.py bin/netobs-xdp "$BUILD"/tests/netem_fwd \
 	"$BUILD/live"
 run_suite "agent: attach, /flows = replay, promtool, clean detach, coexistence" \
 	$PY tests/integration/test_attach.py bin/netobs-xdp "$BUILD"/tests/bare_xdp.bpf.o \
-	"$BUILD/attach" "$BUILD"/captures/*.pcap ../shared/captures/*/*.pcap*
+	"$BUILD/attach" "$BUILD"/captures/*.pcap "$SHARED"/*/*.pcap*
 run_suite "readme: the shown replay output is current" tests/integration/test_readme.sh
 
 echo
