@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
-	make gcc clang llvm pkg-config libc6-dev \
+	make gcc clang llvm clang-format pkg-config libc6-dev git \
 	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev libpcap-dev \
 	libcmocka-dev libyaml-dev libmicrohttpd-dev libjansson-dev \
 	tshark python3 python3-scapy tcpdump nginx-light curl ethtool prometheus \

@@ -34,6 +34,20 @@ run_suite() {
 	return 0
 }
 
+# Style: kernel style per .clang-format, checked like a test.
+sources=$(git ls-files '*.c' '*.h' 2>/dev/null)
+if [ -z "$sources" ]; then
+	echo "SKIP style: not a git checkout"
+	skip=$((skip + 1))
+elif clang-format --dry-run -Werror $sources >/dev/null 2>&1; then
+	echo "PASS style: clang-format"
+	pass=$((pass + 1))
+else
+	echo "FAIL style: clang-format (run make format)"
+	fail=$((fail + 1))
+	failed+=("style")
+fi
+
 for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow "$BUILD"/tests/test_metrics "$BUILD"/tests/test_config; do
 	run_suite "unit: $(basename "$t")" "$t"
 done

@@ -19,9 +19,9 @@ struct wire_options {
 	__u32 sampling_pct; /* percent of flows tracked, 1-100 */
 	int replay_clock;
 	const char *pin_dir;
-	    /* keep the shared maps pinned here (bpffs); NULL: don't */ /* time comes from
-									   wire_backend_run()'s
-									   now_ns */
+	/* keep the shared maps pinned here (bpffs); NULL: don't */ /* time comes from
+								       wire_backend_run()'s
+								       now_ns */
 };
 
 void wire_options_default(struct wire_options *o);
