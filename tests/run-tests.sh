@@ -68,6 +68,15 @@ run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 run_suite "agent: attach, /flows = replay, promtool, clean detach, coexistence" \
 	$PY tests/integration/test_attach.py bin/netobs-xdp "$BUILD"/tests/bare_xdp.bpf.o \
 	"$BUILD/attach" "$BUILD"/captures/*.pcap "$SHARED"/*/*.pcap*
+demo_live() {
+	if scripts/demo-live.sh >"$BUILD/demo-live.log" 2>&1; then
+		echo "PASS scripts/demo-live.sh: live /flows equals the offline replay"
+	else
+		cat "$BUILD/demo-live.log"
+		echo "FAIL scripts/demo-live.sh"
+	fi
+}
+run_suite "readme: the live walkthrough script" demo_live
 run_suite "readme: the shown replay output is current" tests/integration/test_readme.sh
 
 echo
