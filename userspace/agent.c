@@ -201,6 +201,7 @@ int agent_run(const struct agent_opts *o)
 	struct wire_options wo = o->wire;
 	struct timespec tick = { 0, AGENT_TICK_NS };
 	struct exporter *ex = NULL;
+	struct attach_progs progs;
 	struct wire_bpf *w;
 	__u64 next_sweep = 0;
 	int i, n = 0, rc = 1, err;
@@ -226,9 +227,15 @@ int agent_run(const struct agent_opts *o)
 		goto cleanup;
 	}
 	w = (struct wire_bpf *)st.engine;
+	progs = (struct attach_progs){
+		.xdp_fd = wire_bpf_xdp_prog_fd(w),
+		.tc_fd = wire_bpf_tc_prog_fd(w),
+		.xdp_object_new = wire_bpf_xdp_object_new,
+		.xdp_object_free = wire_bpf_xdp_object_free,
+		.engine = w,
+	};
 	for (i = 0; i < o->n_ifaces && !stop_signal; i++) {
-		if (iface_attach(&att[n], o->ifaces[i], wire_bpf_xdp_prog_fd(w),
-				 wire_bpf_tc_prog_fd(w), o->mode, o->pin))
+		if (iface_attach(&att[n], o->ifaces[i], &progs, o->mode, o->pin))
 			goto cleanup;
 		n++;
 	}

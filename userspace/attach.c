@@ -43,16 +43,25 @@ static const char *xdp_holder(int ifindex, char *buf, size_t len)
 	return buf;
 }
 
-static int attach_xdp(struct iface_attach *a, int xdp_fd, enum attach_mode want)
+static int attach_xdp(struct iface_attach *a, const struct attach_progs *progs,
+		      enum attach_mode want)
 {
 	enum attach_mode order[2] = { want, ATTACH_GENERIC };
 	int i, n = want == ATTACH_AUTO ? 2 : 1, err = 0;
 	struct xdp_multiprog *mp;
+	struct bpf_object *obj;
 	char holder[128];
 
 	if (want == ATTACH_AUTO)
 		order[0] = ATTACH_NATIVE;
-	a->xdp = xdp_program__from_fd(xdp_fd);
+	obj = progs->xdp_object_new(progs->engine, &a->xdp_owner);
+	if (!obj) {
+		err = -errno;
+		pr_err("%s: cannot prepare the XDP program: %s\n", a->name, strerror(errno));
+		return err;
+	}
+	a->xdp_owner_free = progs->xdp_object_free;
+	a->xdp = xdp_program__from_bpf_obj(obj, "xdp");
 	err = libxdp_get_error(a->xdp);
 	if (err) {
 		a->xdp = NULL;
@@ -166,7 +175,7 @@ static int replace_ours(struct iface_attach *a, struct xdp_multiprog *mp, struct
 	return 0;
 }
 
-int iface_attach(struct iface_attach *a, const char *ifname, int xdp_fd, int tc_fd,
+int iface_attach(struct iface_attach *a, const char *ifname, const struct attach_progs *progs,
 		 enum attach_mode want, int pinned)
 {
 	struct xdp_multiprog *mp;
@@ -184,8 +193,16 @@ int iface_attach(struct iface_attach *a, const char *ifname, int xdp_fd, int tc_
 		return err;
 	}
 	if (find_our_xdp(a->ifindex, &mp, &old)) {
+		if (pinned && our_tc(a->ifindex, &hook) && !xdp_multiprog__is_legacy(mp)) {
+			xdp_multiprog__close(mp);
+			pr_err("%s: the pinned agent's program runs in libxdp's dispatcher; taking "
+			       "it over in place is not supported yet: run `netobs-xdp detach %s` "
+			       "first (its counts are lost)\n",
+			       a->name, a->name);
+			return -EOPNOTSUPP;
+		}
 		if (pinned && our_tc(a->ifindex, &hook))
-			return replace_ours(a, mp, old, xdp_fd, tc_fd);
+			return replace_ours(a, mp, old, progs->xdp_fd, progs->tc_fd);
 		xdp_multiprog__close(mp);
 		pr_err("%s: netobs-xdp programs are already attached (left by an agent run with "
 		       "--pin, or killed): start with --pin to take them over, or run "
@@ -193,9 +210,9 @@ int iface_attach(struct iface_attach *a, const char *ifname, int xdp_fd, int tc_
 		       a->name, a->name);
 		return -EEXIST;
 	}
-	err = attach_xdp(a, xdp_fd, want);
+	err = attach_xdp(a, progs, want);
 	if (!err)
-		err = attach_tc(a, tc_fd);
+		err = attach_tc(a, progs->tc_fd);
 	if (err) {
 		iface_detach(a);
 		return err;
@@ -241,6 +258,10 @@ void iface_detach(struct iface_attach *a)
 	if (a->xdp) {
 		xdp_program__close(a->xdp);
 		a->xdp = NULL;
+	}
+	if (a->xdp_owner) {
+		a->xdp_owner_free(a->xdp_owner);
+		a->xdp_owner = NULL;
 	}
 }
 

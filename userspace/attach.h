@@ -19,11 +19,23 @@ enum attach_mode {
 
 struct xdp_program;
 
+/* What the engine hands to attach: its programs, and copies for libxdp to load. */
+struct attach_progs {
+	int xdp_fd; /* the engine's loaded XDP program (atomic takeover of a pinned one) */
+	int tc_fd;
+	/* An unloaded XDP object sharing the engine's maps; *owner goes to free(). */
+	struct bpf_object *(*xdp_object_new)(void *engine, void **owner);
+	void (*xdp_object_free)(void *owner);
+	void *engine;
+};
+
 struct iface_attach {
 	char name[IF_NAMESIZE];
 	int ifindex;
 	enum attach_mode mode; /* what we got: ATTACH_NATIVE or ATTACH_GENERIC */
 	struct xdp_program *xdp;
+	void *xdp_owner; /* of the object libxdp loaded, from xdp_object_new() */
+	void (*xdp_owner_free)(void *owner);
 	int xdp_attached;
 	int dispatcher; /* attached through libxdp's multiprog dispatcher */
 	struct bpf_tc_hook hook;
@@ -35,13 +47,15 @@ struct iface_attach {
 const char *attach_mode_name(enum attach_mode m);
 
 /*
- * Attach @xdp_fd (ingress) and @tc_fd (egress) to @ifname. On failure nothing
+ * Attach the XDP (ingress) and TC (egress) programs to @ifname: XDP through
+ * libxdp, which loads its own copy of the program so that it can run it in
+ * its multiprog dispatcher next to other XDP programs. On failure nothing
  * stays attached, and the reason was logged in words that say what to do.
  * With @pinned, netobs-xdp programs an earlier (pinned) agent left there are
  * replaced in place, atomically, and this agent leaves its own when it stops;
  * without, such leftovers are an error that says how to clear them.
  */
-int iface_attach(struct iface_attach *a, const char *ifname, int xdp_fd, int tc_fd,
+int iface_attach(struct iface_attach *a, const char *ifname, const struct attach_progs *progs,
 		 enum attach_mode want, int pinned);
 /* Undo iface_attach(); safe on a partly attached or zeroed struct. */
 void iface_detach(struct iface_attach *a);

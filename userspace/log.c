@@ -92,12 +92,12 @@ static int lib_print(const char *lib, const char *fmt, va_list ap)
 
 	if (cur_level < LOG_DEBUG)
 		return 0;
+	snprintf(prefix, sizeof(prefix), "%s%s", lib ? lib : "", lib ? ": " : "");
 	if (as_json) {
-		snprintf(prefix, sizeof(prefix), "%s: ", lib);
 		log_json_line(LOG_DEBUG, prefix, fmt, ap);
 		return 0;
 	}
-	fprintf(stderr, "netobs-xdp: %s: ", lib);
+	fprintf(stderr, "netobs-xdp: %s", prefix);
 	return vfprintf(stderr, fmt, ap);
 }
 
@@ -108,7 +108,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
-	return lib_print("libxdp", fmt, ap);
+	return lib_print(NULL, fmt, ap); /* libxdp names itself in its messages */
 }
 
 void log_route_libbpf(void)

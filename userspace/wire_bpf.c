@@ -186,22 +186,22 @@ static const struct wire_backend_ops bpf_ops = {
 		       sizeof((o)->timeouts));                                                     \
 	} while (0)
 
-static int share_maps(struct wire_bpf *w)
+/* The maps every program object of the engine uses as one set. */
+static const char *const shared_maps[] = { "flows", "counters", "flow_ids", "scratch", "events" };
+
+/* Make @to's shared maps the ones @from (already loaded) has. */
+static int share_maps(struct bpf_object *from, struct bpf_object *to)
 {
-	struct {
-		struct bpf_map *from, *to;
-	} pairs[] = {
-		{ w->xdp->maps.flows, w->tc->maps.flows },
-		{ w->xdp->maps.counters, w->tc->maps.counters },
-		{ w->xdp->maps.flow_ids, w->tc->maps.flow_ids },
-		{ w->xdp->maps.scratch, w->tc->maps.scratch },
-		{ w->xdp->maps.events, w->tc->maps.events },
-	};
 	size_t i;
 	int err;
 
-	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-		err = bpf_map__reuse_fd(pairs[i].to, bpf_map__fd(pairs[i].from));
+	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+		struct bpf_map *src = bpf_object__find_map_by_name(from, shared_maps[i]);
+		struct bpf_map *dst = bpf_object__find_map_by_name(to, shared_maps[i]);
+
+		if (!src || !dst)
+			return -ENOENT;
+		err = bpf_map__reuse_fd(dst, bpf_map__fd(src));
 		if (err)
 			return err;
 	}
@@ -230,6 +230,30 @@ static int pin_maps(struct wire_xdp *skel, const char *dir)
 	return 0;
 }
 
+struct bpf_object *wire_bpf_xdp_object_new(void *engine, void **owner)
+{
+	struct wire_bpf *w = engine;
+	struct wire_xdp *skel = wire_xdp__open();
+	int err;
+
+	if (!skel)
+		return NULL;
+	SET_KNOBS(skel, &w->opts);
+	err = share_maps(w->xdp->obj, skel->obj);
+	if (err) {
+		wire_xdp__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	*owner = skel;
+	return skel->obj;
+}
+
+void wire_bpf_xdp_object_free(void *owner)
+{
+	wire_xdp__destroy(owner);
+}
+
 struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn fn, void *ctx)
 {
 	struct wire_bpf *w = calloc(1, sizeof(*w));
@@ -240,6 +264,7 @@ struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn f
 	w->b.ops = &bpf_ops;
 	w->b.on_event = fn;
 	w->b.event_ctx = ctx;
+	w->opts = *o;
 	w->ncpus = libbpf_num_possible_cpus();
 	if (w->ncpus < 0) {
 		err = w->ncpus;
@@ -276,7 +301,7 @@ struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn f
 		goto cleanup;
 	}
 	SET_KNOBS(w->tc, o);
-	err = share_maps(w);
+	err = share_maps(w->xdp->obj, w->tc->obj);
 	if (err)
 		goto cleanup;
 	err = wire_tc__load(w->tc);
