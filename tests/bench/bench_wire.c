@@ -102,6 +102,24 @@ static void write_capture(const char *path, long n)
 	fclose(f);
 }
 
+/* Kernel memory a map holds, as the kernel reports it in the map fd's fdinfo. */
+static double memlock_bytes(int fd)
+{
+	char path[64], line[128];
+	double v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lf", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
 /* The helpers.bpf.o programs next to bare_xdp.bpf.o, each minus the bare program. */
 static void helpers(const char *bare_path, double bare_ns)
 {
@@ -186,6 +204,8 @@ int main(int argc, char **argv)
 	printf("BENCH xdp_established_ack_ns %.1f ns\n", ack_ns);
 	printf("BENCH tc_established_ns %.1f ns\n", tc_ns);
 	printf("BENCH xdp_syn_ns %.1f ns\n", syn_sum / NEW_FLOWS);
+	printf("BENCH flow_table_kernel_mb_per_100k_flows %.1f MB\n",
+	       memlock_bytes(wire_bpf_flows_fd(w)) * 100000.0 / o.max_flows / (1 << 20));
 	wire_backend_destroy(b);
 	bpf_object__close(bare);
 	return 0;
