@@ -206,6 +206,18 @@ def live_equals_replay(mode):
     report(code == 200 and not bad, "%s: /flows equals the replay of a capture on the same "
            "interface" % mode, "; ".join(bad[:5]))
 
+    if mode == "native":
+        home = sh("curl", "-s", "-i", "http://127.0.0.1:%d/" % PORT, ns=NS_A).stdout
+        nf = sh("curl", "-s", "-i", "http://127.0.0.1:%d/nope" % PORT, ns=NS_A).stdout
+        post = sh("curl", "-s", "-i", "-X", "POST", "http://127.0.0.1:%d/metrics" % PORT,
+                  ns=NS_A).stdout
+        head_req = sh("curl", "-s", "-I", "http://127.0.0.1:%d/healthz" % PORT, ns=NS_A).stdout
+        ok = ("200 OK" in home and "text/html" in home and 'href="/metrics"' in home and
+              'href="/flows"' in home and "404" in nf.splitlines()[0] and "/flows" in nf and
+              "405" in post.splitlines()[0] and "200 OK" in head_req)
+        report(ok, "landing page with links; 404 names the endpoints; 405 for POST; HEAD works",
+               " | ".join(x.splitlines()[0] if x else "" for x in (home, nf, post, head_req)))
+
     c1, top = http("/flows?limit=1")
     biggest = max(live.values(), key=lambda r: r["bytes_c2s"] + r["bytes_s2c"])
     top = [json.loads(l) for l in top.splitlines() if l.strip()]
