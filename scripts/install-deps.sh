@@ -1,12 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# Everything netobs-xdp needs to build and test, on Debian 12.
+# Everything netobs-xdp needs to build and test, on Debian 12 (run as root).
 set -euo pipefail
+cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends \
-	make gcc clang llvm clang-format pkg-config libc6-dev git \
-	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev libpcap-dev \
-	libcmocka-dev libyaml-dev libmicrohttpd-dev libjansson-dev \
-	tshark python3 python3-scapy tcpdump nginx-light curl ethtool prometheus \
-	iproute2 procps linux-perf
+apt-get install -y --no-install-recommends $(grep -v '^#' debian-packages.txt)

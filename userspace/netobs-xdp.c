@@ -109,6 +109,61 @@ static int parse_timeout(const char *val, struct wire_timeouts *t)
 	return i; /* which state */
 }
 
+/* Engine flags both replay and attach take; given ones override what was set before. */
+/* clang-format off */
+#define ENGINE_OPTIONS							\
+	{ "max-flows", required_argument, NULL, 'm' },			\
+	{ "sampling-rate", required_argument, NULL, 'S' },		\
+	{ "timeout", required_argument, NULL, 't' }
+/* clang-format on */
+
+struct engine_flags {
+	int flows_set, sampling_set;
+	unsigned int t_set; /* bit i: timeout state i was given */
+	unsigned long long max_flows, sampling;
+	struct wire_timeouts t;
+};
+
+/* 1 if @c was an engine flag (parsed into @f), 0 if not, -1 if its value is bad. */
+static int parse_engine_flag(int c, const char *arg, struct engine_flags *f)
+{
+	int i;
+
+	switch (c) {
+	case 'm':
+		if (parse_u64("--max-flows", arg, 1, 1 << 24, &f->max_flows))
+			return -1;
+		f->flows_set = 1;
+		return 1;
+	case 'S':
+		if (parse_u64("--sampling-rate", arg, 1, 100, &f->sampling))
+			return -1;
+		f->sampling_set = 1;
+		return 1;
+	case 't':
+		if ((i = parse_timeout(arg, &f->t)) < 0)
+			return -1;
+		f->t_set |= 1U << i;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void apply_engine_flags(const struct engine_flags *f, __u32 *max_flows, __u32 *sampling,
+			       struct wire_timeouts *t)
+{
+	unsigned int i;
+
+	if (f->flows_set)
+		*max_flows = f->max_flows;
+	if (f->sampling_set)
+		*sampling = f->sampling;
+	for (i = 0; i < sizeof(*t) / sizeof(__u64); i++)
+		if (f->t_set & (1U << i))
+			((__u64 *)t)[i] = ((const __u64 *)&f->t)[i];
+}
+
 static int cmd_replay(int argc, char **argv)
 {
 	static const char *const formats[] = { "table", "json" };
@@ -116,10 +171,8 @@ static int cmd_replay(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "engine", required_argument, NULL, 'e' },
-		{ "max-flows", required_argument, NULL, 'm' },
-		{ "timeout", required_argument, NULL, 't' },
+		ENGINE_OPTIONS,
 		{ "iface", required_argument, NULL, 'i' },
-		{ "sampling-rate", required_argument, NULL, 'S' },
 		{ "speed", required_argument, NULL, 's' },
 		{ "topspeed", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -127,15 +180,20 @@ static int cmd_replay(int argc, char **argv)
 	};
 	struct replay_opts o = { .out = stdout };
 	struct inject_opts inj = { .speed = 1.0 };
+	struct engine_flags ef = { 0 };
 	int pacing = 0;
 	char *end;
-	unsigned long long v;
 	int c, i;
 
 	wire_options_default(&o.wire);
 	o.wire.replay_clock = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		i = parse_engine_flag(c, optarg, &ef);
+		if (i < 0)
+			return 2;
+		if (i)
+			continue;
 		switch (c) {
 		case 'f':
 			if ((i = parse_choice("--format", optarg, formats, 2)) < 0)
@@ -147,22 +205,8 @@ static int cmd_replay(int argc, char **argv)
 				return 2;
 			o.engine = i;
 			break;
-		case 'm':
-			if (parse_u64("--max-flows", optarg, 1, 1 << 24, &v))
-				return 2;
-			o.wire.max_flows = v;
-			break;
-		case 't':
-			if (parse_timeout(optarg, &o.wire.timeouts) < 0)
-				return 2;
-			break;
 		case 'i':
 			inj.iface = optarg;
-			break;
-		case 'S':
-			if (parse_u64("--sampling-rate", optarg, 1, 100, &v))
-				return 2;
-			o.wire.sampling_pct = v;
 			break;
 		case 's':
 			errno = 0;
@@ -199,6 +243,7 @@ static int cmd_replay(int argc, char **argv)
 				"one of them at a time\n");
 		return 2;
 	}
+	apply_engine_flags(&ef, &o.wire.max_flows, &o.wire.sampling_pct, &o.wire.timeouts);
 	o.path = argv[optind];
 	if (inj.iface) {
 		inj.path = o.path;
@@ -216,20 +261,17 @@ static int cmd_attach(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-label-sets", required_argument, NULL, 'L' },
-		{ "max-flows", required_argument, NULL, 'm' },
-		{ "sampling-rate", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
+		ENGINE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	/* Flags win over the file: remember them, apply them after it. */
 	struct {
-		int mode, label_sets, flows, sampling;
-		unsigned long long label_sets_v, flows_v, sampling_v;
+		int mode, label_sets;
+		unsigned long long label_sets_v;
 		const char *listen;
-		struct wire_timeouts t;
-		unsigned int t_set; /* bit i: state i was given */
 	} flag = { .mode = -1 };
+	struct engine_flags ef = { 0 };
 	struct netobs_config cfg;
 	const char *config_path = NULL;
 	struct agent_opts o = { 0 };
@@ -238,6 +280,11 @@ static int cmd_attach(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		i = parse_engine_flag(c, optarg, &ef);
+		if (i < 0)
+			return 2;
+		if (i)
+			continue;
 		switch (c) {
 		case 'c':
 			config_path = optarg;
@@ -256,21 +303,6 @@ static int cmd_attach(int argc, char **argv)
 			if (parse_u64("--max-label-sets", optarg, 1, 100000, &flag.label_sets_v))
 				return 2;
 			flag.label_sets = 1;
-			break;
-		case 'm':
-			if (parse_u64("--max-flows", optarg, 1, 1 << 24, &flag.flows_v))
-				return 2;
-			flag.flows = 1;
-			break;
-		case 'S':
-			if (parse_u64("--sampling-rate", optarg, 1, 100, &flag.sampling_v))
-				return 2;
-			flag.sampling = 1;
-			break;
-		case 't':
-			if ((i = parse_timeout(optarg, &flag.t)) < 0)
-				return 2;
-			flag.t_set |= 1U << i;
 			break;
 		case 'h':
 			usage(stdout);
@@ -299,14 +331,7 @@ static int cmd_attach(int argc, char **argv)
 		snprintf(cfg.listen, sizeof(cfg.listen), "%s", flag.listen);
 	if (flag.label_sets)
 		cfg.max_label_sets = flag.label_sets_v;
-	if (flag.flows)
-		cfg.max_flows = flag.flows_v;
-	if (flag.sampling)
-		cfg.sampling_pct = flag.sampling_v;
-	/* --timeout names one state at a time: only the ones given override. */
-	for (i = 0; i < (int)(sizeof(flag.t) / sizeof(__u64)); i++)
-		if (flag.t_set & (1U << i))
-			((__u64 *)&cfg.timeouts)[i] = ((__u64 *)&flag.t)[i];
+	apply_engine_flags(&ef, &cfg.max_flows, &cfg.sampling_pct, &cfg.timeouts);
 	if (exporter_check_listen(cfg.listen))
 		return 2;
 	if (log_get_level() != LOG_DEBUG && log_get_level() != LOG_ERROR)
