@@ -181,8 +181,8 @@ struct flow_side {
 	struct lat_agg ack_rtt;
 	/* Gaps below snd_nxt: a segment inside one is new here, not a retransmission. */
 	struct seq_hole holes[SEQ_HOLES];
-	__u32 hole_next; /* slot the next gap takes (the oldest is forgotten) */
-	__u32 pad2;
+	__u32 hole_next;  /* when all slots are open: the one to forget (round robin) */
+	__u32 holes_used; /* bit i: holes[i] is an open gap */
 };
 
 /* Flow flags. */

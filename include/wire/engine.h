@@ -75,38 +75,35 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 
 	e = wire_flow_lookup(&key);
 	if (!e) {
-		struct flow_stats *f = &sc->entry.s;
-
 		if (wire_sampling_pct() < 100 && flow_sample_bucket(&key) >= wire_sampling_pct()) {
 			wire_count(CNT_SAMPLED_OUT);
 			return 0;
 		}
-
-		flow_init(f, &key, p, from_lo, now, wire_take_flow_id(idp));
-		flow_account(f, p, flow_pkt_dir(f, from_lo), segs, now, &sc->out);
+		/*
+		 * Insert the flow empty, then account this packet through the one
+		 * locked path below, as any other: one copy of the state machine in
+		 * the program, and a CPU that loses the insert race (-EEXIST) simply
+		 * joins it.
+		 */
+		flow_init(&sc->entry.s, &key, p, from_lo, now, wire_take_flow_id(idp));
 		err = wire_flow_insert(&key, &sc->entry);
-		if (!err) {
-			wire_count(CNT_FLOWS_CREATED);
-			wire_count(CNT_FLOW_PACKETS);
-			if (sc->out.anom)
-				wire_emit_anomaly(&key, sc->out.anom, now);
-			return 0;
-		}
-		if (err != -EEXIST) {
+		if (err && err != -EEXIST) {
 			wire_count(CNT_FLOW_TABLE_FULL);
 			return 0;
 		}
-		/* Another CPU created it between our lookup and insert. */
+		if (!err)
+			wire_count(CNT_FLOWS_CREATED);
 		e = wire_flow_lookup(&key);
 		if (!e)
 			return 0;
-		wire_memset(&sc->out, 0, sizeof(sc->out));
 	}
 
 	wire_lock(e);
 	dir = flow_pkt_dir(&e->s, from_lo);
-	if (flow_expired(&e->s, now, t) ||
-	    (p->proto == IPPROTO_TCP && flow_is_new_syn(&e->s, p, dir))) {
+	/* A flow with no packet yet was just inserted: nothing to end. */
+	if ((e->s.side[DIR_C2S].packets || e->s.side[DIR_S2C].packets) &&
+	    (flow_expired(&e->s, now, t) ||
+	     (p->proto == IPPROTO_TCP && flow_is_new_syn(&e->s, p, dir)))) {
 		int reason = flow_expired(&e->s, now, t) ? END_TIMEOUT : END_PORT_REUSE;
 
 		flow_finish(&e->s, e->s.last_seen_ns);

@@ -64,6 +64,7 @@ static __always_inline void flow_init(struct flow_stats *f, const struct flow_ke
 	f->key = *k;
 	f->flow_id = id;
 	f->first_seen_ns = now;
+	f->last_seen_ns = now;
 	f->wscale[0] = 0xff;
 	f->wscale[1] = 0xff;
 
@@ -265,13 +266,32 @@ static __always_inline void flow_handshake(struct flow_stats *f, const struct pk
 	}
 }
 
+/*
+ * Record the gap [start, end) in a free slot; when all SEQ_HOLES are open,
+ * over the one round robin points at, which is then forgotten. The lowest
+ * free slot is the count of bits below the bitmap's lowest free bit, done
+ * without loop, branch or table (BPF has no count-trailing-zeros), which
+ * keeps the code small where it is inlined.
+ */
 static __always_inline void hole_add(struct flow_side *s, __u32 start, __u32 end)
 {
-	struct seq_hole *h = &s->holes[s->hole_next & (SEQ_HOLES - 1)];
+	__u32 free = ~s->holes_used & ((1U << SEQ_HOLES) - 1);
+	__u32 pick, x;
 
-	h->start = start;
-	h->end = end;
-	s->hole_next++;
+	if (free) {
+		x = (free & -free) - 1; /* the bits below the lowest free one */
+		x = x - ((x >> 1) & 0x55555555U);
+		x = (x & 0x33333333U) + ((x >> 2) & 0x33333333U);
+		x = (x + (x >> 4)) & 0x0F0F0F0FU;
+		pick = (x * 0x01010101U) >> 24;
+	} else {
+		pick = s->hole_next & (SEQ_HOLES - 1);
+		s->hole_next++;
+	}
+	pick &= SEQ_HOLES - 1;
+	s->holes[pick].start = start;
+	s->holes[pick].end = end;
+	s->holes_used |= 1U << pick;
 }
 
 /*
@@ -295,15 +315,20 @@ static __always_inline void hole_fill(struct flow_side *s, __u32 a, __u32 b,
 			out->gap_fill = 1;
 		if (seq_after(a, h->start) && seq_before(b, end)) {
 			h->end = a; /* the segment sits in the middle: two gaps remain */
-			hole_add(s, b, end);
+			out->split_start = b;
+			out->split_end = end;
 		} else if (seq_after(a, h->start)) {
 			h->end = a;
 		} else if (seq_before(b, end)) {
 			h->start = b;
 		} else {
 			h->end = h->start;
+			s->holes_used &= ~(1U << i);
 		}
 	}
+	/* Outside the loop: hole_add walks the slots too. */
+	if (out->split_start != out->split_end)
+		hole_add(s, out->split_start, out->split_end);
 }
 
 /*
@@ -330,8 +355,10 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 				p->seq == s->snd_nxt - 1;
 
 		out->keepalive = keepalive;
-		if (seq_len && seq_after(p->seq, s->snd_nxt)) {
-			/* Sequence space skipped here (lost before us, or reordered). */
+		if (seq_after(p->seq, s->snd_nxt)) {
+			/* Sequence space skipped here (lost before us, or reordered):
+			 * shown by data, and as well by a pure ACK sent after it.
+			 */
 			hole_add(s, s->snd_nxt, p->seq);
 		} else if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive) {
 			hole_fill(s, p->seq, end, out);

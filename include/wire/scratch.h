@@ -14,6 +14,8 @@ struct flow_pkt_out {
 	__u32 retrans;
 	__u32 keepalive;
 	__u32 gap_fill;
+	__u32 split_start; /* a gap a segment split in two: its right part */
+	__u32 split_end;
 };
 
 /* Per-CPU working memory of the engine: flow records do not fit the BPF stack. */

@@ -143,6 +143,58 @@ static void test_karn_retransmission(void **state)
 	wire_backend_destroy(b);
 }
 
+/*
+ * A gap that stays open while many others open and close: its late fill is
+ * new data, not a retransmission, however many gaps came after it.
+ */
+static void test_old_gap_survives_many_new_ones(void **state)
+{
+	struct wire_backend *b = open_engine(16);
+	uint32_t seq = 101, held;
+	struct flow_stats f;
+	int i;
+
+	seg(b, 0, 1, SYN, 100, 0, 0, 0);
+	seg(b, 100, 0, SYN | ACK, 900, 101, 0, 0);
+	seg(b, 200, 1, ACK, 101, 901, 0, 0);
+	held = seq;
+	seq += 100; /* the held gap: [101, 201) never arrives for now */
+	for (i = 0; i < 20; i++) {
+		seg(b, 1000 + i * 10, 1, ACK, seq + 100, 901, 100, 0); /* skips [seq, seq+100) */
+		seg(b, 1005 + i * 10, 1, ACK, seq, 901, 100, 0);       /* then fills it */
+		seq += 200;
+	}
+	seg(b, 5000, 1, ACK, held, 901, 100, 0); /* the held gap, at last */
+	f = only_flow(b);
+	assert_int_equal(f.side[DIR_C2S].retrans, 0);
+	seg(b, 5100, 1, ACK, held, 901, 100, 0); /* now it is a retransmission */
+	f = only_flow(b);
+	assert_int_equal(f.side[DIR_C2S].retrans, 1);
+	wire_backend_destroy(b);
+}
+
+/*
+ * The last data segment is lost before us, and a pure ACK after it carries
+ * the sequence number past it: that is a gap too, and the retransmission
+ * that fills it is new here.
+ */
+static void test_gap_revealed_by_pure_ack(void **state)
+{
+	struct wire_backend *b = open_engine(16);
+	struct flow_stats f;
+
+	seg(b, 0, 0, SYN, 100, 0, 0, 0);
+	seg(b, 100, 1, SYN | ACK, 900, 101, 0, 0);
+	seg(b, 200, 0, ACK, 101, 901, 0, 0);
+	seg(b, 1000, 1, PSH | ACK, 901, 101, 500, 0); /* [901, 1401) */
+	/* [1401, 1709) lost before us; then an ACK with seq 1709 */
+	seg(b, 1200, 1, ACK, 1709, 101, 0, 0);
+	seg(b, 1500, 1, PSH | ACK, 1401, 101, 308, 0); /* the lost segment, first seen */
+	f = only_flow(b);
+	assert_int_equal(f.side[DIR_S2C].retrans, 0);
+	wire_backend_destroy(b);
+}
+
 static void test_zero_window_duration_to_flow_end(void **state)
 {
 	struct wire_backend *b = open_engine(16);
@@ -408,6 +460,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake_and_data_rtt),
 		cmocka_unit_test(test_karn_retransmission),
+		cmocka_unit_test(test_old_gap_survives_many_new_ones),
+		cmocka_unit_test(test_gap_revealed_by_pure_ack),
 		cmocka_unit_test(test_zero_window_duration_to_flow_end),
 		cmocka_unit_test(test_close_types),
 		cmocka_unit_test(test_expiry_in_datapath),
