@@ -19,8 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "../unit/frames.h"
-#include "log.h"
-#include "wire_bpf.h"
+#include "bpf_test.h"
 #include "wire/parse.h"
 
 #define ROUNDS 50
@@ -34,18 +33,6 @@ struct worker {
 	int is_tc;
 	int err;
 };
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			printf("FAIL %s:%d: ", __func__, __LINE__);                                \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-		}                                                                                  \
-	} while (0)
 
 static void *run_worker(void *arg)
 {
@@ -175,23 +162,10 @@ static void test_tc_gso_segments(struct wire_bpf *w)
 
 int main(void)
 {
-	struct wire_options o;
-	struct wire_backend *b;
-	int ncpu = libbpf_num_possible_cpus();
+	struct wire_bpf *w = open_engine_or_exit("test_concurrency");
 
-	log_route_libbpf();
-	if (geteuid() != 0) {
-		printf("SKIP test_concurrency: needs root for BPF_PROG_TEST_RUN\n");
-		return 77;
-	}
-	wire_options_default(&o);
-	b = wire_bpf_open(&o, NULL, NULL);
-	if (!b) {
-		printf("FAIL cannot load the BPF programs: %s\n", strerror(errno));
-		return 1;
-	}
-	test_both_hooks_all_cpus((struct wire_bpf *)b, ncpu);
-	test_tc_gso_segments((struct wire_bpf *)b);
-	wire_backend_destroy(b);
+	test_both_hooks_all_cpus(w, libbpf_num_possible_cpus());
+	test_tc_gso_segments(w);
+	wire_backend_destroy(&w->b);
 	return failures ? 1 : 0;
 }

@@ -16,21 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "../unit/frames.h"
-#include "log.h"
-#include "wire_bpf.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			printf("FAIL %s:%d: ", __func__, __LINE__);                                \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-		}                                                                                  \
-	} while (0)
+#include "bpf_test.h"
 
 static int n_end, last_close;
 
@@ -221,23 +207,11 @@ static void test_verifier_budget(struct wire_bpf *w)
 
 int main(void)
 {
-	struct wire_options o;
-	struct wire_backend *b;
+	struct wire_bpf *w = open_engine_or_exit("test_datapath");
 
-	log_route_libbpf();
-	if (geteuid() != 0) {
-		printf("SKIP test_datapath: needs root for BPF_PROG_TEST_RUN\n");
-		return 77;
-	}
-	wire_options_default(&o);
-	b = wire_bpf_open(&o, NULL, NULL);
-	if (!b) {
-		printf("FAIL cannot load the BPF programs: %s\n", strerror(errno));
-		return 1;
-	}
-	test_malformed_pass_untouched((struct wire_bpf *)b);
-	test_verifier_budget((struct wire_bpf *)b);
-	wire_backend_destroy(b);
+	test_malformed_pass_untouched(w);
+	test_verifier_budget(w);
+	wire_backend_destroy(&w->b);
 	test_table_full_passes();
 	test_port_reuse_event();
 	printf("%d checks, %d failed\n", checks, failures);

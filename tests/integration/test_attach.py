@@ -22,22 +22,15 @@ import sys
 import textwrap
 import time
 
+from checks import report, summary, wait_stable
+
 BIN, BARE, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 CAPTURES = [os.path.abspath(a) for a in sys.argv[4:]]
 TAG = "noba%d" % os.getpid()
 NS_A, NS_B = TAG + "a", TAG + "b"
 A4, B4 = "10.88.0.1", "10.88.0.2"
 PORT = 19435
-passed = failed = 0
 procs = []
-
-
-def report(ok, name, detail=""):
-    global passed, failed
-    passed += bool(ok)
-    failed += not ok
-    print("%s %s%s" % ("PASS" if ok else "FAIL", name, (": " + detail) if detail else ""),
-          flush=True)
 
 
 def sh(*cmd, ns=None, check=False, **kw):
@@ -148,17 +141,6 @@ CLIENT = textwrap.dedent("""
 """)
 
 
-def wait_stable(path):
-    last, since = -1, time.time()
-    for _ in range(150):
-        size = os.path.getsize(path)
-        if size != last:
-            last, since = size, time.time()
-        elif time.time() - since > 1.0:
-            return
-        time.sleep(0.1)
-
-
 COUNTS = ["proto", "client", "server", "handshake_seen", "packets_c2s", "packets_s2c",
           "bytes_c2s", "bytes_s2c", "payload_bytes_c2s", "payload_bytes_s2c", "syn_count",
           "synack_count", "retrans_c2s", "retrans_s2c", "zero_win_c2s", "zero_win_s2c",
@@ -182,7 +164,7 @@ def live_equals_replay(mode):
     srv.stdout.readline()
     sh("/usr/bin/python3", "-c", CLIENT, B4, ns=NS_A, check=True, timeout=30)
     srv.wait(10)
-    wait_stable(cap)
+    wait_stable([cap])
     dump.send_signal(signal.SIGINT)
     dump.wait(10)
     time.sleep(0.2)
@@ -229,12 +211,7 @@ def live_equals_replay(mode):
            "limit=1: %d %r; limit=0: %d; limit=many: %d" % (c1, top[:1], c0, cx))
 
     # The metrics sum the same flows: the host (a0's side) is the client of :7000.
-    code, metrics = http("/metrics")
-    vals = {}
-    for line in metrics.splitlines():
-        if line and not line.startswith("#"):
-            name, _, v = line.rpartition(" ")
-            vals[name] = float(v)
+    code, vals = scrape_values()
     lab = 'interface="a0",server_port="7000",role="client"'
     flows = list(live.values())
     want = {
@@ -425,13 +402,14 @@ def tcp_exchanges():
 
 
 def scrape_values():
+    """(HTTP status, {sample: value}) of one /metrics scrape."""
     code, text = http("/metrics")
     vals = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
             name, _, v = line.rpartition(" ")
             vals[name] = float(v)
-    return vals
+    return code, vals
 
 
 def pin_restart():
@@ -441,16 +419,16 @@ def pin_restart():
     sent = "network_tcp_bytes_sent_total{%s}" % lab
     a1 = start_agent("--pin", host_mounts=True)
     tcp_exchanges()
-    v1 = scrape_values()
+    _, v1 = scrape_values()
     rc1, err1 = stop(a1)
     kept = attached_state()[:2]
     pins = sorted(os.listdir("/sys/fs/bpf/netobs-xdp")) if os.path.isdir(
         "/sys/fs/bpf/netobs-xdp") else []
     plain = sh(BIN, "attach", "a0", "--listen", "127.0.0.1:%d" % PORT, ns=NS_A, timeout=60)
     a2 = start_agent("--pin", host_mounts=True)
-    v2 = scrape_values()
+    _, v2 = scrape_values()
     tcp_exchanges()
-    v3 = scrape_values()
+    _, v3 = scrape_values()
     rc2, err2 = stop(a2)
     d = subprocess.run(["nsenter", "--net=/var/run/netns/" + NS_A, BIN, "detach", "a0"],
                        capture_output=True, text=True)
@@ -558,8 +536,7 @@ def main():
         bad_flags()
     finally:
         teardown()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import textwrap
 import time
 
 import oracle
+from checks import report, summary, wait_stable
 
 BIN, FWD, WORK = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
 TAG = "nobs%d" % os.getpid()
@@ -31,15 +32,6 @@ NS = {k: "%s%s" % (TAG, k) for k in ("cli", "mid", "srv")}
 CLI4, SRV4, CLI6, SRV6 = "10.77.0.1", "10.77.0.2", "fd00:77::1", "fd00:77::2"
 DELAY_US, LOSS_EVERY = 2000, 40
 procs = []
-passed = failed = 0
-
-
-def report(ok, name, detail=""):
-    global passed, failed
-    passed += ok
-    failed += not ok
-    print("%s %s%s" % ("PASS" if ok else "FAIL", name, (": " + detail) if detail else ""),
-          flush=True)
 
 
 def sh(*cmd, ns=None, check=True, **kw):
@@ -213,16 +205,7 @@ def run_traffic():
        base4 + "/blob", base4 + "/blob", base4 + "/missing", ns="cli")
     sh("curl", "-sS", "-g", "-o", "/dev/null", base6 + "/blob", ns="cli")
     sh("/usr/bin/python3", "-c", CLIENT_PY, SRV4, SRV6, ns="cli", timeout=60)
-    # tcpdump drops what it has not written when it is stopped: wait until
-    # both files have stopped growing (the last FINs and RSTs are in them).
-    sizes, stable_since, deadline = None, time.time(), time.time() + 15
-    while time.time() < deadline:
-        now = [os.path.getsize(path) for _, path in dumps]
-        if now != sizes:
-            sizes, stable_since = now, time.time()
-        elif time.time() - stable_since >= 1.0:
-            break
-        time.sleep(0.1)
+    wait_stable([path for _, path in dumps])  # the last FINs and RSTs are in them
     for p, _ in dumps:
         p.send_signal(signal.SIGINT)
         p.wait(10)
@@ -291,8 +274,7 @@ def main():
         report(retr > 0 and zw > 0 and need <= set(closes),
                name + ": the traffic holds what it is meant to test",
                "retransmissions %d, zero windows %d, close types %s" % (retr, zw, closes))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -21,18 +21,11 @@ import sys
 import tempfile
 
 import oracle
+from checks import report, summary
 
 BIN, CRAFTED, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
-results = collections.Counter()
 if not glob.glob(os.path.join(SHARED, "*", "*.pcap*")):
-    print("FAIL no third-party captures under %s" % SHARED)
-    results["FAIL"] += 1
-
-
-def report(ok, name, detail=""):
-    status = {True: "PASS", False: "FAIL", None: "SKIP"}[ok]
-    results[status] += 1
-    print("%s %s%s" % (status, name, (": " + detail) if detail else ""), flush=True)
+    report(False, "third-party captures", "none under %s" % SHARED)
 
 
 def replay(path, engine, fmt="json", extra=()):
@@ -170,5 +163,4 @@ with tempfile.TemporaryDirectory() as tmp:
     expect_error("error: bad --timeout", ["replay", "--timeout", "idle=3", wifi], 2,
                  ["--timeout", "'idle'", "established"])
 
-print("%d passed, %d failed, %d skipped" % (results["PASS"], results["FAIL"], results["SKIP"]))
-sys.exit(1 if results["FAIL"] else 0)
+sys.exit(summary())

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""What the integration tests share: one line per check, the closing
+"N passed, N failed, N skipped" line, and waiting for captures to settle."""
+import collections
+import os
+import time
+
+_results = collections.Counter()
+
+
+def report(ok, name, detail=""):
+    """ok: True (PASS), False (FAIL) or None (SKIP, never counted as passed)."""
+    status = {True: "PASS", False: "FAIL", None: "SKIP"}[ok if ok is None else bool(ok)]
+    _results[status] += 1
+    print("%s %s%s" % (status, name, (": " + detail) if detail else ""), flush=True)
+
+
+def summary():
+    """Print the closing line; the exit status for the test."""
+    print("%d passed, %d failed, %d skipped" %
+          (_results["PASS"], _results["FAIL"], _results["SKIP"]))
+    return 1 if _results["FAIL"] else 0
+
+
+def wait_stable(paths, quiet_s=1.0, limit_s=15):
+    """tcpdump drops what it has not written when it is stopped: wait until
+    every file has stopped growing for quiet_s."""
+    sizes, since, deadline = None, time.time(), time.time() + limit_s
+    while time.time() < deadline:
+        now = [os.path.getsize(p) for p in paths]
+        if now != sizes:
+            sizes, since = now, time.time()
+        elif time.time() - since >= quiet_s:
+            return
+        time.sleep(0.1)
