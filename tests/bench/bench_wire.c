@@ -124,13 +124,13 @@ static double memlock_bytes(int fd)
 static void helpers(const char *bare_path, double bare_ns)
 {
 	static const char *const names[] = { "helper_lookup", "helper_lookup_lock",
-					     "helper_lookup_ktime" };
+					     "helper_lookup_ktime", "helper_lookup_cmpxchg" };
 	char path[512];
 	struct bpf_object *o;
 	struct flow_key k = {};
 	static struct flow_entry e;
 	const char *slash = strrchr(bare_path, '/');
-	double ns[3];
+	double ns[4];
 	int i, len;
 
 	snprintf(path, sizeof(path), "%.*shelpers.bpf.o", slash ? (int)(slash - bare_path + 1) : 0,
@@ -143,12 +143,13 @@ static void helpers(const char *bare_path, double bare_ns)
 	bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(o, "helper_flows")), &k, &e,
 			    BPF_ANY);
 	len = frame(1, 40000, 0x18, 101, 901, 100);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		ns[i] = run_ns(bpf_program__fd(bpf_object__find_program_by_name(o, names[i])), len,
 			       REPEAT, 0);
 	printf("BENCH helper_hash_lookup_ns %.1f ns\n", ns[0] - bare_ns);
 	printf("BENCH helper_spin_lock_ns %.1f ns\n", ns[1] - ns[0]);
 	printf("BENCH helper_ktime_ns %.1f ns\n", ns[2] - ns[0]);
+	printf("BENCH helper_cmpxchg_lock_ns %.1f ns\n", ns[3] - ns[0]);
 	bpf_object__close(o);
 }
 
@@ -204,6 +205,7 @@ int main(int argc, char **argv)
 	printf("BENCH xdp_established_ack_ns %.1f ns\n", ack_ns);
 	printf("BENCH tc_established_ns %.1f ns\n", tc_ns);
 	printf("BENCH xdp_syn_ns %.1f ns\n", syn_sum / NEW_FLOWS);
+	printf("BENCH flow_entry_bytes %zu bytes\n", sizeof(struct flow_entry));
 	printf("BENCH flow_table_kernel_mb_per_100k_flows %.1f MB\n",
 	       memlock_bytes(wire_bpf_flows_fd(w)) * 100000.0 / o.max_flows / (1 << 20));
 	wire_backend_destroy(b);
