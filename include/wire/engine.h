@@ -68,6 +68,9 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 	from_lo = pkt_flow_key(p, &key);
 	now = wire_now();
 	sc = wire_scratch();
+	/* Fetched up front: a restart is decided under the lock, where no helper
+	 * may be called (and an array lookup is inlined, so this costs little).
+	 */
 	idp = wire_flow_id_ptr();
 	if (!sc)
 		return 0;
