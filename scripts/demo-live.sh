@@ -48,7 +48,7 @@ ip netns exec ${NS}a curl -s http://127.0.0.1:$PORT/metrics |
 	head -8
 
 live=$(ip netns exec ${NS}a curl -s "http://127.0.0.1:$PORT/flows?limit=10000")
-offline=$(bin/netobs-xdp -q replay --format json "${LONG[@]}" "$CAP")
+offline=$(bin/netobs-xdp -q replay --format json --no-l7 "${LONG[@]}" "$CAP")
 # Timing fields differ (the capture's clock against injection at top speed).
 counts() {
 	/usr/bin/python3 -c '

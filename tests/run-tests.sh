@@ -48,7 +48,8 @@ else
 	failed+=("style")
 fi
 
-for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow "$BUILD"/tests/test_metrics "$BUILD"/tests/test_config; do
+for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow "$BUILD"/tests/test_metrics "$BUILD"/tests/test_config \
+	"$BUILD"/tests/test_l7; do
 	run_suite "unit: $(basename "$t")" "$t"
 done
 run_suite "bpf: concurrency and GSO" "$BUILD"/tests/test_concurrency
@@ -62,6 +63,8 @@ if ! $PY tests/gen/gen_captures.py "$BUILD/captures"; then
 fi
 run_suite "replay: crafted, both engines, tshark, errors" \
 	$PY tests/integration/test_replay.py bin/netobs-xdp "$BUILD/captures" "$SHARED"
+run_suite "replay: L7 records as tshark's dissectors find them" \
+	$PY tests/integration/test_l7_replay.py bin/netobs-xdp "$SHARED"
 run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 	$PY tests/integration/test_live_traffic.py bin/netobs-xdp "$BUILD"/tests/netem_fwd \
 	"$BUILD/live"

@@ -39,7 +39,13 @@ static void usage(FILE *out)
 	    "  status                     list interfaces with netobs-xdp programs\n"
 	    "\n"
 	    "  replay [options] CAPTURE   run a pcap/pcapng capture through the wire engine\n"
-	    "      --format table|json    output: a table (default) or NDJSON flow records\n"
+	    "      --format table|json    output: a table (default) or NDJSON flow and L7\n"
+	    "                             records\n"
+	    "      --no-l7                flows only: no L7 (HTTP, MySQL, PostgreSQL, Redis,\n"
+	    "                             DNS) records\n"
+	    "      --snippet-bytes N      payload bytes of each segment the L7 parsers read\n"
+	    "                             (16-%d, default %d)\n"
+	    "      --sql-literals         keep SQL literals (default: masked as ?)\n"
 	    "      --engine auto|bpf|user BPF programs via BPF_PROG_TEST_RUN (auto falls back\n"
 	    "                             to the userspace build of the same engine)\n"
 	    "      --max-flows N          flow table size (default %u)\n"
@@ -50,8 +56,8 @@ static void usage(FILE *out)
 	    "                             pace (or X times it, or as fast as possible)\n"
 	    "\n"
 	    "  -v  debug output (includes libbpf's)   -q  errors only\n",
-	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, AGENT_PIN_DIR,
-	    WIRE_DEFAULT_MAX_FLOWS);
+	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, AGENT_PIN_DIR, L7_SNIPPET_MAX,
+	    L7_SNIPPET_DEFAULT, WIRE_DEFAULT_MAX_FLOWS);
 }
 
 /* One choice out of a list; the error names the flag and the allowed values. */
@@ -117,6 +123,32 @@ static int parse_timeout(const char *val, struct wire_timeouts *t)
 	{ "timeout", required_argument, NULL, 't' }
 /* clang-format on */
 
+/* L7 flags both replay and attach take. */
+/* clang-format off */
+#define L7_OPTIONS							\
+	{ "sql-literals", no_argument, NULL, 'L' },			\
+	{ "snippet-bytes", required_argument, NULL, 'B' }
+/* clang-format on */
+
+/* 1 if @c was an L7 flag (applied to @o), 0 if not, -1 if its value is bad. */
+static int parse_l7_flag(int c, const char *arg, struct l7_options *o)
+{
+	unsigned long long v;
+
+	switch (c) {
+	case 'L':
+		o->show_sql_literals = 1;
+		return 1;
+	case 'B':
+		if (parse_u64("--snippet-bytes", arg, 16, L7_SNIPPET_MAX, &v))
+			return -1;
+		o->snippet_bytes = v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 struct engine_flags {
 	int flows_set, sampling_set;
 	unsigned int t_set; /* bit i: timeout state i was given */
@@ -171,7 +203,9 @@ static int cmd_replay(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "engine", required_argument, NULL, 'e' },
+		{ "no-l7", no_argument, NULL, 'N' },
 		ENGINE_OPTIONS,
+		L7_OPTIONS,
 		{ "iface", required_argument, NULL, 'i' },
 		{ "speed", required_argument, NULL, 's' },
 		{ "topspeed", no_argument, NULL, 'T' },
@@ -186,15 +220,21 @@ static int cmd_replay(int argc, char **argv)
 	int c, i;
 
 	wire_options_default(&o.wire);
+	l7_options_default(&o.l7);
 	o.wire.replay_clock = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		i = parse_engine_flag(c, optarg, &ef);
+		if (!i)
+			i = parse_l7_flag(c, optarg, &o.l7);
 		if (i < 0)
 			return 2;
 		if (i)
 			continue;
 		switch (c) {
+		case 'N':
+			o.no_l7 = 1;
+			break;
 		case 'f':
 			if ((i = parse_choice("--format", optarg, formats, 2)) < 0)
 				return 2;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "l7_record.h"
+#include "l7_wire.h"
 #include "log.h"
 #include "names.h"
 #include "pcap_source.h"
@@ -18,11 +20,64 @@
 /* Expired flows are ended every this much capture time, as the agent does live. */
 #define REPLAY_SWEEP_NS (1000000000ULL)
 
+/* L7 connections tracked at once in a replay. */
+#define REPLAY_L7_CONNS 65536
+
 struct replay_state {
 	struct flow_record *recs;
 	size_t n, cap;
+	struct l7_record *l7;
+	size_t l7_n, l7_cap;
+	int l7_err;
 	__u64 anomalies[8];
 };
+
+static void add_l7(void *ctx, const struct l7_record *r)
+{
+	struct replay_state *st = ctx;
+
+	if (st->l7_n == st->l7_cap) {
+		size_t cap = st->l7_cap ? st->l7_cap * 2 : 256;
+		struct l7_record *p = realloc(st->l7, cap * sizeof(*p));
+
+		if (!p) {
+			st->l7_err = -ENOMEM;
+			return;
+		}
+		st->l7 = p;
+		st->l7_cap = cap;
+	}
+	st->l7[st->l7_n++] = *r;
+}
+
+static int l7_cmp(const void *a, const void *b)
+{
+	const struct l7_record *x = a, *y = b;
+
+	if (x->req_ns != y->req_ns)
+		return x->req_ns < y->req_ns ? -1 : 1;
+	return x->resp_ns < y->resp_ns ? -1 : x->resp_ns > y->resp_ns;
+}
+
+static void print_l7_table(FILE *out, const struct l7_record *r, size_t n)
+{
+	char client[64], server[64], status[24];
+	size_t i;
+
+	fprintf(out, "\n%-10s %-27s %-27s %-8s %-9s %12s %s\n", "L7", "CLIENT", "SERVER", "COMMAND",
+		"STATUS", "LATENCY_us", "REQUEST");
+	for (i = 0; i < n; i++, r++) {
+		flow_endpoint_str(&r->client, r->client_port, r->family, client, sizeof(client));
+		flow_endpoint_str(&r->server, r->server_port, r->family, server, sizeof(server));
+		if (r->status_kind == L7_STATUS_CODE)
+			snprintf(status, sizeof(status), "%d", r->status_code);
+		else
+			snprintf(status, sizeof(status), "%s", r->status);
+		fprintf(out, "%-10s %-27s %-27s %-8s %-9s %12.1f %.60s\n",
+			l7_proto_name(r->protocol), client, server, r->command, status,
+			l7_record_latency_us(r), r->request);
+	}
+}
 
 static int add_record(void *ctx, const struct flow_record *r)
 {
@@ -103,6 +158,7 @@ int replay_run(const struct replay_opts *o)
 {
 	struct replay_state st = { 0 };
 	struct wire_backend *b = NULL;
+	struct l7_wire l7;
 	struct pcap_source *src;
 	struct pcap_frame f;
 	__u64 cnt[CNT_MAX] = { 0 }, frames = 0, last_ts = 0, next_sweep = 0;
@@ -114,6 +170,11 @@ int replay_run(const struct replay_opts *o)
 	if (!src) {
 		pr_err("replay: %s\n", err);
 		return -EINVAL;
+	}
+	rc = l7_wire_init(&l7, &o->l7, REPLAY_L7_CONNS, add_l7, &st);
+	if (rc) {
+		pcap_source_close(src);
+		return rc;
 	}
 	b = open_engine(o, &st);
 	if (!b) {
@@ -129,6 +190,8 @@ int replay_run(const struct replay_opts *o)
 		if (!next_sweep)
 			next_sweep = f.ts_ns + REPLAY_SWEEP_NS;
 		rc = b->ops->run(b, f.data, f.len, f.ts_ns);
+		if (!o->no_l7)
+			l7_wire_frame(&l7, f.data, f.len, f.ts_ns);
 		if (!rc)
 			rc = b->ops->poll(b);
 		if (!rc && f.ts_ns >= next_sweep) {
@@ -158,7 +221,13 @@ int replay_run(const struct replay_opts *o)
 	if (rc < 0)
 		goto cleanup;
 
+	l7_wire_finish(&l7);
+	if (st.l7_err) {
+		rc = st.l7_err;
+		goto cleanup;
+	}
 	qsort(st.recs, st.n, sizeof(*st.recs), flow_record_cmp);
+	qsort(st.l7, st.l7_n, sizeof(*st.l7), l7_cmp);
 	if (o->format == REPLAY_TABLE)
 		flow_record_table_header(o->out);
 	for (i = 0; i < st.n; i++) {
@@ -167,9 +236,18 @@ int replay_run(const struct replay_opts *o)
 		else
 			flow_record_table_row(o->out, &st.recs[i]);
 	}
+	if (o->format == REPLAY_JSON)
+		for (i = 0; i < st.l7_n; i++)
+			l7_record_print(o->out, &st.l7[i]);
+	else if (st.l7_n)
+		print_l7_table(o->out, st.l7, st.l7_n);
 	fflush(o->out);
-	pr_info("replay: %s: %llu frames (%s), %zu flows, engine: %s\n", o->path, frames,
-		pcap_source_linktype(src), st.n, b->ops->name);
+	pr_info("replay: %s: %llu frames (%s), %zu flows, %zu L7 records, engine: %s\n", o->path,
+		frames, pcap_source_linktype(src), st.n, st.l7_n, b->ops->name);
+	if (l7.stats.unmatched_responses || l7.stats.dropped_requests)
+		pr_info("replay: %s: L7: %llu responses without a request seen, %llu requests "
+			"without a response\n",
+			o->path, l7.stats.unmatched_responses, l7.stats.dropped_requests);
 	report_skips(o, cnt, pcap_source_short_frames(src));
 	if (cnt[CNT_NON_IP] || cnt[CNT_OTHER_L4] || cnt[CNT_FRAGMENTS])
 		pr_info("replay: %s: not TCP/UDP flows, passed and counted: %s=%llu %s=%llu "
@@ -187,8 +265,10 @@ int replay_run(const struct replay_opts *o)
 	rc = 0;
 
 cleanup:
+	l7_wire_finish(&l7);
 	wire_backend_destroy(b);
 	pcap_source_close(src);
 	free(st.recs);
+	free(st.l7);
 	return rc;
 }

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "l7.h"
 #include "wire_backend.h"
 
 enum replay_format {
@@ -22,6 +23,8 @@ struct replay_opts {
 	enum replay_format format;
 	enum replay_engine engine;
 	struct wire_options wire;
+	struct l7_options l7;
+	int no_l7; /* flows only */
 	FILE *out;
 };
 

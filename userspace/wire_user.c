@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wire_backend.h"
+#include "wire_parse.h"
 #include "wire/scratch.h"
 
 struct wire_user_ctx {
@@ -159,6 +160,19 @@ static int user_load_bytes(struct wire_user_ctx *ctx, __u32 off, void *buf, __u3
 #define wire_emit(ptr, size) user_emit(ptr, size)
 
 #include "wire/engine.h"
+
+int wire_user_parse(const void *frame, __u32 len, struct pkt_info *p)
+{
+	struct wire_user_ctx ctx = { (void *)frame, (char *)frame + len };
+	struct parse_result r;
+	__u32 l4_len = 0;
+
+	memset(p, 0, sizeof(*p));
+	r = parse_l3(ctx.data, ctx.data_end, 0, p, &l4_len);
+	if (r.verdict != PARSE_FLOW)
+		return 0;
+	return parse_l4(&ctx, ctx.data, ctx.data_end, p, l4_len) == 0;
+}
 
 static int user_run(struct wire_backend *b, const void *frame, __u32 len, __u64 now_ns)
 {

@@ -55,6 +55,7 @@ struct pkt_info {
 	__u8 wscale;
 	__u8 sack_ok;
 	__u8 vlan_depth;
+	__u8 first_frag; /* first fragment of a datagram: its UDP length covers later fragments */
 	__u16 mss;
 	__u16 window;  /* raw, unscaled */
 	__u32 l3_len;  /* bytes of one packet: IP header + payload */
@@ -171,6 +172,7 @@ static __always_inline int parse_ipv4(void **pos, void *end, struct pkt_info *p,
 	*pos += ihl;
 	if (wire_ntohs(ip->frag_off) & 0x1fff)
 		return 0;
+	p->first_frag = !!(wire_ntohs(ip->frag_off) & 0x2000);
 	return ip->protocol;
 }
 
@@ -215,6 +217,7 @@ static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p,
 				p->hdr_len = sizeof(*ip6) + walked;
 				return 0;
 			}
+			p->first_frag = wire_ntohs(ext->frag_off) & 1;
 		} else {
 			ext_len = (ext->hdrlen + 1) * 8;
 		}

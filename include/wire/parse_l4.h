@@ -155,7 +155,8 @@ static __always_inline int parse_udp(void *data, void *end, __u32 off, struct pk
 		return -CNT_ERR_UDP_TRUNC;
 	ulen = wire_ntohs(udp->len);
 	/* A zero length is legal for UDP GSO and jumbograms: trust IP then. */
-	if (l4_len < sizeof(*udp) || (ulen && (ulen < sizeof(*udp) || ulen > l4_len)))
+	if (l4_len < sizeof(*udp) ||
+	    (ulen && (ulen < sizeof(*udp) || (ulen > l4_len && !p->first_frag))))
 		return -CNT_ERR_UDP_LEN;
 	p->sport = wire_ntohs(udp->source);
 	p->dport = wire_ntohs(udp->dest);

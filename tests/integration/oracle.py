@@ -11,7 +11,7 @@ TS_FIELDS = ["tcp.seq_raw", "tcp.len", "tcp.analysis.out_of_order", "tcp.analysi
              "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission",
              "tcp.analysis.spurious_retransmission", "tcp.analysis.initial_rtt",
              "ip.frag_offset", "ipv6.fraghdr.offset", "tcp.stream", "icmp.type",
-             "icmpv6.type"]
+             "icmpv6.type", "frame.number", "ip.fragment", "ipv6.fragment"]
 
 
 SEQ_MOD = 1 << 32
@@ -32,16 +32,24 @@ def tshark_flows(cap):
                         "-T", "fields", "-E", "separator=\t", "-E", "occurrence=f",
                         *sum([["-e", f] for f in TS_FIELDS], [])],
                        capture_output=True, text=True, check=True)
-    flows = {}
+    flows, l3_len = {}, {}
     for line in p.stdout.splitlines():
         v = dict(zip(TS_FIELDS, line.split("\t")))
+        l3_len[v["frame.number"]] = int(v["ip.len"]) if v["ip.len"] else \
+            int(v["ipv6.plen"] or 0) + 40
         src = v["ip.src"] or v["ipv6.src"]
         dst = v["ip.dst"] or v["ipv6.dst"]
         sp = v["tcp.srcport"] or v["udp.srcport"]
         dp = v["tcp.dstport"] or v["udp.dstport"]
         if not (src and dst and sp and dp) or v["icmp.type"] or v["icmpv6.type"]:
             continue  # an ICMP error quotes an inner header: not the flow's packet
-        if v["ip.frag_offset"] not in ("", "0") or v["ipv6.fraghdr.offset"] not in ("", "0"):
+        first = v["ip.fragment"] or v["ipv6.fragment"]
+        if first:
+            # tshark dissects a fragmented datagram at its last fragment; on the
+            # wire only the first carries the L4 header: the flow's packet is that one.
+            v["ip.len"], v["ipv6.plen"] = str(l3_len[first]), ""
+        elif v["ip.frag_offset"] not in ("", "0") or \
+                v["ipv6.fraghdr.offset"] not in ("", "0"):
             continue  # later fragments carry no L4 header on the wire
         proto = "tcp" if v["tcp.srcport"] else "udp"
         a, b = endpoint(src, sp), endpoint(dst, dp)

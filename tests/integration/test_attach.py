@@ -172,7 +172,7 @@ def live_equals_replay(mode):
     code, body = http("/flows?limit=1000")
     live = {(r["client"], r["server"]): r for r in map(json.loads, body.splitlines())
             if r["server"].endswith(":7000")}
-    out = subprocess.run([BIN, "replay", "--format", "json", cap], capture_output=True,
+    out = subprocess.run([BIN, "replay", "--format", "json", "--no-l7", cap], capture_output=True,
                          text=True).stdout
     offline = {(r["client"], r["server"]): r for r in map(json.loads, out.splitlines())}
     bad = []
@@ -292,7 +292,7 @@ def injected_equals_offline(captures):
         time.sleep(0.3)
         code, body = http("/flows?limit=10000")
         rc, err = stop(agent)
-        off = subprocess.run([BIN, "replay", "--format", "json", *LONG, cap],
+        off = subprocess.run([BIN, "replay", "--format", "json", "--no-l7", *LONG, cap],
                              capture_output=True, text=True).stdout
         live = [json.loads(l) for l in body.splitlines() if l.strip()]
         offline = [json.loads(l) for l in off.splitlines() if l.strip()]

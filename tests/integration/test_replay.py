@@ -35,7 +35,8 @@ def replay(path, engine, fmt="json", extra=()):
 
 
 def records(out):
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
+    recs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    return [r for r in recs if r["record"] == "flow"]
 
 
 def skipped_counts(stderr):

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The process behind a socket: pid, comm, cgroup, container and pod. */
+#ifndef NETOBS_PROC_CTX_H
+#define NETOBS_PROC_CTX_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+struct proc_ctx {
+	__u32 pid;
+	char comm[16];
+	__u64 cgroup_id;
+	char cgroup_path[256];
+	char container_id[72]; /* "" when the cgroup is not a container's */
+	char pod_uid[40];      /* "" outside Kubernetes */
+	char pod_name[128];    /* from the OCI bundle's annotations */
+	char pod_namespace[64];
+};
+
+/*
+ * Container id and pod uid from a cgroup path. Knows the docker, containerd
+ * (cri-containerd-ID.scope, /docker/ID) and CRI-O (crio-ID.scope) forms,
+ * under systemd or cgroupfs drivers, and kubepods pod directories.
+ */
+void proc_ctx_from_cgroup_path(struct proc_ctx *p, const char *path);
+
+/*
+ * Pod name and namespace from the runtime's OCI bundle config.json
+ * (annotations io.kubernetes.cri.sandbox-name/-namespace or
+ * io.kubernetes.pod.name/namespace), looked up under each of the
+ * colon-separated bundle roots as ROOT/ID/config.json (containerd) or
+ * ROOT/ID/userdata/config.json (CRI-O). 0, or -errno.
+ */
+int proc_ctx_read_pod(struct proc_ctx *p, const char *bundle_roots);
+
+/* Fill pid, comm and cgroup from /proc (PROC_ROOT/PID/...). 0, or -errno. */
+int proc_ctx_from_pid(struct proc_ctx *p, __u32 pid, const char *proc_root);
+
+#endif /* NETOBS_PROC_CTX_H */
