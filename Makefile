@@ -18,7 +18,10 @@ CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -Werror -std=
 LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd yaml-0.1 jansson) -lelf -lz -lpthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
-BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c
+BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c kprobes/sock_probes.bpf.c
+# Tracing programs read kernel structs through CO-RE, declared by the running kernel's BTF.
+VMLINUX_H := $(BUILD)/vmlinux.h
+BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(foreach s,$(BPF_SRCS),$(BUILD)/$(notdir $(s:.bpf.c=.skel.h)))
 WIRE_HDRS := $(wildcard include/*.h include/wire/*.h)
@@ -29,7 +32,7 @@ LIB_SRCS := userspace/log.c userspace/wire_user.c userspace/wire_bpf.c userspace
 	userspace/sweep.c userspace/attach.c userspace/agent.c userspace/exporter.c userspace/metrics.c userspace/inject.c userspace/config.c \
 	userspace/l7_conn.c userspace/l7_http.c userspace/l7_mysql.c userspace/l7_pgsql.c \
 	userspace/l7_redis.c userspace/l7_dns.c userspace/l7_sql.c userspace/l7_record.c \
-	userspace/l7_table.c userspace/l7_wire.c userspace/proc_ctx.c
+	userspace/l7_table.c userspace/l7_wire.c userspace/proc_ctx.c userspace/sock_view.c
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libnetobs.a
 
@@ -50,6 +53,21 @@ $(BUILD)/%.bpf.o: %.bpf.c $(WIRE_HDRS)
 	$(call msg,BPF,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(VMLINUX_H):
+	$(call msg,GEN,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(BUILD)/kprobes/%.bpf.o: kprobes/%.bpf.c $(VMLINUX_H) $(WIRE_HDRS)
+	$(call msg,BPF,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) -target bpf -g -O2 -mcpu=v3 -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
+		$(INCLUDES) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/kprobes/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
 $(BUILD)/%.skel.h: $(BUILD)/xdp/%.bpf.o
 	$(call msg,SKEL,$@)

@@ -9,10 +9,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-/* Address in network byte order; IPv4 is stored IPv4-mapped (::ffff:a.b.c.d). */
-struct netobs_addr {
-	__u32 w[4];
-};
+#include "netobs_addr.h"
 
 /*
  * Canonical 5-tuple: the lower (address, port) pair first, so both directions

@@ -7,7 +7,7 @@
 #ifndef NETOBS_SOCK_H
 #define NETOBS_SOCK_H
 
-#include "netobs.h"
+#include "netobs_addr.h"
 
 #define L7_SNIPPET_MAX 4096 /* bytes of a read/write a snippet can carry */
 #define L7_SNIPPET_DEFAULT 512
@@ -51,8 +51,7 @@ struct sock_data_event {
 	__u8 hook; /* enum sock_hook that saw it */
 	__u16 pad;
 	__u32 len; /* bytes the call moved */
-	__u32 cap; /* bytes of them in data[] */
-	__u8 data[];
+	__u32 cap; /* bytes of them that follow this header */
 };
 
 struct sock_state_event {

@@ -19,6 +19,9 @@ struct l7_entry {
 	struct l7_key key;
 	__u32 next_seq[2]; /* wire: the next in-order TCP sequence number per direction */
 	__u8 seq_known[2];
+	/* socket view: a server socket's first unanswered read, for its response time */
+	__u64 srt_start;
+	int srt_open;
 	struct l7_conn conn;
 };
 

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The socket view: payload snippets of reads and writes on TCP/UDP sockets,
+ * socket roles (connect/accept), state changes, retransmissions and resets,
+ * and the kernel's own RTT through sockops.
+ *
+ * Every probe has a tracepoint entry and a kprobe entry; the agent keeps the
+ * one the running kernel can attach (bpf_program__set_autoload) and both
+ * feed the same handlers below. A call's arguments are kept at entry and
+ * read at exit, when the data is in the buffer. Only sockets whose payload
+ * matched a protocol signature send snippets, so ordinary traffic costs a
+ * map lookup.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+
+#include "sock.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define EINPROGRESS 115
+#define TCP_CLOSE 7
+#define SOCK_MISSES_MAX 4 /* unmatched payloads before a socket is left alone */
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Knobs set before load. */
+const volatile __u32 snippet_len = L7_SNIPPET_DEFAULT;
+const volatile __u32 self_tgid; /* the agent: its own reads and writes are not traced */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} sock_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SCNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} sock_counters SEC(".maps");
+
+enum call_kind {
+	CALL_PLAIN = 0, /* a buffer and its length */
+	CALL_IOV,	/* an iovec array: the first element is read */
+	CALL_MSG,	/* a msghdr: its first iovec and its address */
+	CALL_CONNECT,
+	CALL_ACCEPT,
+};
+
+struct call_args {
+	__u64 buf;
+	__u64 buflen;
+	__u64 addr; /* sockaddr of sendto/recvfrom/sendmsg/recvmsg, or 0 */
+	__u32 fd;
+	__u8 dir;
+	__u8 kind;
+	__u8 hook;
+	__u8 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct call_args);
+} calls SEC(".maps");
+
+struct sock_info {
+	__u8 role;	  /* enum sock_role */
+	__u8 interesting; /* a payload matched a protocol signature */
+	__u8 misses;
+	__u8 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* struct sock address */
+	__type(value, struct sock_info);
+} socks SEC(".maps");
+
+struct snippet {
+	struct sock_data_event h;
+	__u8 data[L7_SNIPPET_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct snippet);
+} snippet_buf SEC(".maps");
+
+/* The kernel's smoothed RTT per socket, kept by sockops. */
+struct sk_rtt {
+	__u32 srtt_us;
+	__u32 samples;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sk_rtt);
+} sk_rtts SEC(".maps");
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&sock_counters, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline int enter_call(__u32 fd, __u64 buf, __u64 buflen, __u64 addr, __u8 dir,
+				      __u8 kind, __u8 hook)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct call_args a = {
+		.buf = buf,
+		.buflen = buflen,
+		.addr = addr,
+		.fd = fd,
+		.dir = dir,
+		.kind = kind,
+		.hook = hook,
+	};
+
+	if ((__u32)(id >> 32) == self_tgid)
+		return 0;
+	bpf_map_update_elem(&calls, &id, &a, BPF_ANY);
+	return 0;
+}
+
+/* The socket behind a descriptor of the current task, or NULL. */
+static __always_inline struct sock *fd_sock(__u32 fd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+	struct socket *so;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return NULL;
+	so = BPF_CORE_READ(f, private_data);
+	return so ? BPF_CORE_READ(so, sk) : NULL;
+}
+
+static __always_inline void addr_v4(struct netobs_addr *a, __u32 be)
+{
+	a->w[0] = 0;
+	a->w[1] = 0;
+	a->w[2] = bpf_htonl(0xffff);
+	a->w[3] = be;
+}
+
+/* 5-tuple of a TCP or UDP socket; -1 for anything else. */
+static __always_inline int sock_tuple(const struct sock *sk, struct sock_tuple *t)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
+		return -1;
+	t->proto = proto;
+	t->family = family == AF_INET ? 4 : 6;
+	t->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	t->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (family == AF_INET) {
+		addr_v4(&t->laddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+		addr_v4(&t->raddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	} else {
+		BPF_CORE_READ_INTO(&t->laddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32);
+		BPF_CORE_READ_INTO(&t->raddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32);
+	}
+	return 0;
+}
+
+/* An unconnected UDP socket's peer comes from the call's sockaddr. */
+static __always_inline void peer_from_user(struct sock_tuple *t, __u64 uaddr)
+{
+	struct sockaddr_in6 sa = {};
+
+	if (!uaddr || bpf_probe_read_user(&sa, sizeof(sa), (void *)uaddr))
+		return;
+	if (sa.sin6_family == AF_INET) {
+		struct sockaddr_in *s4 = (void *)&sa;
+
+		addr_v4(&t->raddr, s4->sin_addr.s_addr);
+		t->rport = bpf_ntohs(s4->sin_port);
+	} else if (sa.sin6_family == AF_INET6) {
+		__builtin_memcpy(&t->raddr, &sa.sin6_addr, sizeof(t->raddr));
+		t->rport = bpf_ntohs(sa.sin6_port);
+	}
+}
+
+static __always_inline int word_is(const __u8 *d, const char *w)
+{
+	return d[0] == w[0] && d[1] == w[1] && d[2] == w[2] && d[3] == w[3];
+}
+
+/*
+ * Cheap first-bytes signatures of the protocols the agent parses: an HTTP
+ * method or status line, a Redis array, a MySQL greeting or COM_QUERY, a
+ * PostgreSQL startup or simple Query; DNS by its port.
+ */
+static __always_inline int signature(const __u8 *d, const struct sock_tuple *t)
+{
+	if (t->proto == IPPROTO_UDP)
+		return t->lport == 53 || t->rport == 53;
+	if (word_is(d, "GET ") || word_is(d, "POST") || word_is(d, "PUT ") || word_is(d, "HEAD") ||
+	    word_is(d, "DELE") || word_is(d, "OPTI") || word_is(d, "PATC") || word_is(d, "HTTP"))
+		return 1;
+	if (d[0] == '*' && d[1] >= '1' && d[1] <= '9')
+		return 1;
+	if (d[3] == 0 && (d[4] == 10 || d[4] == 3))
+		return 1;
+	if (d[4] == 0 && d[5] == 3 && d[6] == 0 && d[7] == 0)
+		return 1;
+	return d[0] == 'Q' && d[1] == 0;
+}
+
+static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u64 len)
+{
+	__u64 skey = (__u64)sk;
+	struct sock_info *si, fresh = {};
+	struct snippet *s;
+	__u32 zero = 0, n;
+	__u8 head[8] = {};
+
+	s = bpf_map_lookup_elem(&snippet_buf, &zero);
+	if (!s || sock_tuple(sk, &s->h.t))
+		return 0;
+	count(SCNT_CALLS);
+	if (!s->h.t.rport)
+		peer_from_user(&s->h.t, a->addr);
+	si = bpf_map_lookup_elem(&socks, &skey);
+	if (!si) {
+		bpf_map_update_elem(&socks, &skey, &fresh, BPF_NOEXIST);
+		si = bpf_map_lookup_elem(&socks, &skey);
+		if (!si)
+			return 0;
+	}
+	if (!si->interesting) {
+		if (si->misses >= SOCK_MISSES_MAX)
+			return 0;
+		if (bpf_probe_read_user(head, sizeof(head), (void *)a->buf))
+			return 0;
+		if (!signature(head, &s->h.t)) {
+			si->misses++;
+			count(SCNT_FILTERED);
+			return 0;
+		}
+		si->interesting = 1;
+	}
+	n = len < a->buflen ? len : a->buflen;
+	if (n > snippet_len)
+		n = snippet_len;
+	if (n > L7_SNIPPET_MAX)
+		n = L7_SNIPPET_MAX;
+	barrier_var(n);
+	if (n > L7_SNIPPET_MAX)
+		return 0;
+	if (bpf_probe_read_user(s->data, n, (void *)a->buf)) {
+		count(SCNT_READ_FAULT);
+		return 0;
+	}
+	s->h.type = EV_SOCK_DATA;
+	s->h.pid = bpf_get_current_pid_tgid() >> 32;
+	s->h.ts_ns = bpf_ktime_get_ns();
+	s->h.sock_id = skey;
+	s->h.cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(s->h.comm, sizeof(s->h.comm));
+	s->h.t.role = si->role;
+	s->h.dir = a->dir;
+	s->h.hook = a->hook;
+	s->h.len = len > 0xffffffffULL ? 0xffffffffU : (__u32)len;
+	s->h.cap = n;
+	if (bpf_ringbuf_output(&sock_events, s, sizeof(s->h) + n, 0))
+		count(SCNT_RINGBUF_FULL);
+	else
+		count(SCNT_SNIPPETS);
+	return 0;
+}
+
+static __always_inline void set_role(__u32 fd, __u8 role)
+{
+	struct sock *sk = fd_sock(fd);
+	struct sock_info si = { .role = role };
+	__u64 skey = (__u64)sk;
+
+	if (sk)
+		bpf_map_update_elem(&socks, &skey, &si, BPF_ANY);
+}
+
+static __always_inline int exit_call(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct call_args *a = bpf_map_lookup_elem(&calls, &id);
+	struct sock *sk;
+
+	if (!a)
+		return 0;
+	if (a->kind == CALL_CONNECT) {
+		if (ret == 0 || ret == -EINPROGRESS)
+			set_role(a->fd, SOCK_ROLE_CLIENT);
+	} else if (a->kind == CALL_ACCEPT) {
+		if (ret >= 0)
+			set_role((__u32)ret, SOCK_ROLE_SERVER);
+	} else if (ret > 0) {
+		sk = fd_sock(a->fd);
+		if (sk)
+			emit_data(sk, a, (__u64)ret);
+	}
+	bpf_map_delete_elem(&calls, &id);
+	return 0;
+}
+
+/* readv/writev: the first iovec; the snippet is its first bytes. */
+static __always_inline int enter_iov(__u32 fd, __u64 uiov, __u8 dir, __u8 hook)
+{
+	struct iovec iov = {};
+
+	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)uiov))
+		return 0;
+	return enter_call(fd, (__u64)iov.iov_base, iov.iov_len, 0, dir, CALL_IOV, hook);
+}
+
+static __always_inline int enter_msg(__u32 fd, __u64 umsg, __u8 dir, __u8 hook)
+{
+	struct user_msghdr m = {};
+	struct iovec iov = {};
+
+	if (bpf_probe_read_user(&m, sizeof(m), (void *)umsg) || !m.msg_iov ||
+	    bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
+		return 0;
+	return enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MSG,
+			  hook);
+}
+
+/* A socket that ends: userspace finishes its conversation. */
+static __always_inline int sock_closed(struct sock *sk)
+{
+	struct sock_state_event *e;
+	__u64 skey = (__u64)sk;
+
+	if (!bpf_map_lookup_elem(&socks, &skey))
+		return 0;
+	bpf_map_delete_elem(&socks, &skey);
+	e = bpf_ringbuf_reserve(&sock_events, sizeof(*e), 0);
+	if (!e) {
+		count(SCNT_RINGBUF_FULL);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = EV_SOCK_STATE;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->sock_id = skey;
+	e->newstate = TCP_CLOSE;
+	sock_tuple(sk, &e->t);
+	bpf_ringbuf_submit(e, 0);
+	count(SCNT_STATE_EVENTS);
+	return 0;
+}
+
+static __always_inline int enter_close(__u32 fd)
+{
+	struct sock *sk;
+
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	sk = fd_sock(fd);
+	return sk ? sock_closed(sk) : 0;
+}
+
+static __always_inline int tcp_event(const struct sock *sk, __u32 kind, __u32 srtt_us)
+{
+	struct sock_tcp_event *e;
+
+	e = bpf_ringbuf_reserve(&sock_events, sizeof(*e), 0);
+	if (!e) {
+		count(SCNT_RINGBUF_FULL);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = EV_SOCK_TCP;
+	e->kind = kind;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->sock_id = (__u64)sk;
+	e->srtt_us = srtt_us;
+	if (sk)
+		sock_tuple(sk, &e->t);
+	bpf_ringbuf_submit(e, 0);
+	count(SCNT_TCP_EVENTS);
+	return 0;
+}
+
+/* ---- syscall tracepoints ---- */
+
+#define TP_ARG(i) ((__u64)ctx->args[i])
+
+#define TP_SYSCALL(name, body)                                                                     \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                                \
+	int tp_enter_##name(struct trace_event_raw_sys_enter *ctx)                                 \
+	{                                                                                          \
+		const __u8 hook = HOOK_TRACEPOINT;                                                 \
+		body;                                                                              \
+	}                                                                                          \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
+	int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)                                   \
+	{                                                                                          \
+		return exit_call(ctx->ret);                                                        \
+	}
+
+TP_SYSCALL(read, return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_RECV, CALL_PLAIN, hook))
+TP_SYSCALL(write,
+	   return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_SEND, CALL_PLAIN, hook))
+TP_SYSCALL(readv, return enter_iov(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
+TP_SYSCALL(writev, return enter_iov(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
+TP_SYSCALL(sendto, return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_SEND,
+				     CALL_PLAIN, hook))
+TP_SYSCALL(recvfrom, return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_RECV,
+				       CALL_PLAIN, hook))
+TP_SYSCALL(sendmsg, return enter_msg(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
+TP_SYSCALL(recvmsg, return enter_msg(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
+TP_SYSCALL(connect, return enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_CONNECT, hook))
+TP_SYSCALL(accept4, return enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_ACCEPT, hook))
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_close(TP_ARG(0));
+}
+
+/* ---- the same calls through kprobes on the syscall entry points ---- */
+
+#define KS_SYSCALL(name, args, body)                                                               \
+	SEC("ksyscall/" #name)                                                                     \
+	int BPF_KSYSCALL(ks_enter_##name, args)                                                    \
+	{                                                                                          \
+		const __u8 hook = HOOK_KPROBE;                                                     \
+		body;                                                                              \
+	}                                                                                          \
+	SEC("kretsyscall/" #name)                                                                  \
+	int BPF_KRETPROBE(ks_exit_##name, long ret)                                                \
+	{                                                                                          \
+		return exit_call(ret);                                                             \
+	}
+
+#define A3 int fd, __u64 buf, __u64 len
+#define A5 int fd, __u64 buf, __u64 len, int flags, __u64 addr
+#define AV int fd, __u64 uptr
+
+KS_SYSCALL(read, A3, return enter_call(fd, buf, len, 0, SOCK_RECV, CALL_PLAIN, hook))
+KS_SYSCALL(write, A3, return enter_call(fd, buf, len, 0, SOCK_SEND, CALL_PLAIN, hook))
+KS_SYSCALL(readv, AV, return enter_iov(fd, uptr, SOCK_RECV, hook))
+KS_SYSCALL(writev, AV, return enter_iov(fd, uptr, SOCK_SEND, hook))
+KS_SYSCALL(sendto, A5, return enter_call(fd, buf, len, addr, SOCK_SEND, CALL_PLAIN, hook))
+KS_SYSCALL(recvfrom, A5, return enter_call(fd, buf, len, addr, SOCK_RECV, CALL_PLAIN, hook))
+KS_SYSCALL(sendmsg, AV, return enter_msg(fd, uptr, SOCK_SEND, hook))
+KS_SYSCALL(recvmsg, AV, return enter_msg(fd, uptr, SOCK_RECV, hook))
+KS_SYSCALL(connect, AV, return enter_call(fd, 0, 0, 0, 0, CALL_CONNECT, hook))
+KS_SYSCALL(accept4, AV, return enter_call(fd, 0, 0, 0, 0, CALL_ACCEPT, hook))
+
+SEC("ksyscall/close")
+int BPF_KSYSCALL(ks_enter_close, int fd)
+{
+	return enter_close(fd);
+}
+
+/* ---- socket state and TCP events: tracepoints, and kprobes on the functions ---- */
+
+SEC("tracepoint/sock/inet_sock_set_state")
+int tp_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	if (ctx->protocol != IPPROTO_TCP || ctx->newstate != TCP_CLOSE)
+		return 0;
+	return sock_closed((struct sock *)ctx->skaddr);
+}
+
+SEC("kprobe/tcp_set_state")
+int BPF_KPROBE(kp_sock_state, struct sock *sk, int state)
+{
+	return state == TCP_CLOSE ? sock_closed(sk) : 0;
+}
+
+SEC("tracepoint/tcp/tcp_retransmit_skb")
+int tp_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
+{
+	return tcp_event(ctx->skaddr, SOCK_TCP_RETRANSMIT, 0);
+}
+
+SEC("kprobe/tcp_retransmit_skb")
+int BPF_KPROBE(kp_tcp_retransmit, struct sock *sk)
+{
+	return tcp_event(sk, SOCK_TCP_RETRANSMIT, 0);
+}
+
+SEC("tracepoint/tcp/tcp_send_reset")
+int tp_tcp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
+{
+	return tcp_event(ctx->skaddr, SOCK_TCP_SEND_RESET, 0);
+}
+
+SEC("kprobe/tcp_send_active_reset")
+int BPF_KPROBE(kp_tcp_send_reset, struct sock *sk)
+{
+	return tcp_event(sk, SOCK_TCP_SEND_RESET, 0);
+}
+
+SEC("tracepoint/tcp/tcp_receive_reset")
+int tp_tcp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
+{
+	return tcp_event(ctx->skaddr, SOCK_TCP_RECV_RESET, 0);
+}
+
+SEC("kprobe/tcp_reset")
+int BPF_KPROBE(kp_tcp_receive_reset, struct sock *sk)
+{
+	return tcp_event(sk, SOCK_TCP_RECV_RESET, 0);
+}
+
+/* ---- sockops on the cgroup v2 root: the kernel's RTT, reported when a socket closes ---- */
+
+static __always_inline void sockops_tuple(const struct bpf_sock_ops *o, struct sock_tuple *t)
+{
+	t->proto = IPPROTO_TCP;
+	t->lport = o->local_port;
+	t->rport = bpf_ntohl(o->remote_port) >> 16;
+	if (o->family == AF_INET) {
+		t->family = 4;
+		addr_v4(&t->laddr, o->local_ip4);
+		addr_v4(&t->raddr, o->remote_ip4);
+	} else {
+		t->family = 6;
+		t->laddr.w[0] = o->local_ip6[0];
+		t->laddr.w[1] = o->local_ip6[1];
+		t->laddr.w[2] = o->local_ip6[2];
+		t->laddr.w[3] = o->local_ip6[3];
+		t->raddr.w[0] = o->remote_ip6[0];
+		t->raddr.w[1] = o->remote_ip6[1];
+		t->raddr.w[2] = o->remote_ip6[2];
+		t->raddr.w[3] = o->remote_ip6[3];
+	}
+}
+
+SEC("sockops")
+int sockops_rtt(struct bpf_sock_ops *o)
+{
+	struct sock_tcp_event *e;
+	struct bpf_sock *sk;
+	struct sk_rtt *r;
+
+	if (o->family != AF_INET && o->family != AF_INET6)
+		return 1;
+	switch (o->op) {
+	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
+		bpf_sock_ops_cb_flags_set(o, BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);
+		return 1;
+	case BPF_SOCK_OPS_RTT_CB:
+		sk = o->sk; /* one read: the verifier tracks its NULL check */
+		if (!sk)
+			return 1;
+		r = bpf_sk_storage_get(&sk_rtts, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (r) {
+			r->srtt_us = o->srtt_us >> 3; /* the kernel keeps it scaled by 8 */
+			r->samples++;
+		}
+		return 1;
+	case BPF_SOCK_OPS_STATE_CB:
+		sk = o->sk;
+		if (o->args[1] != TCP_CLOSE || !sk)
+			return 1;
+		r = bpf_sk_storage_get(&sk_rtts, sk, 0, 0);
+		if (!r || !r->samples)
+			return 1;
+		e = bpf_ringbuf_reserve(&sock_events, sizeof(*e), 0);
+		if (!e) {
+			count(SCNT_RINGBUF_FULL);
+			return 1;
+		}
+		__builtin_memset(e, 0, sizeof(*e));
+		e->type = EV_SOCK_TCP;
+		e->kind = SOCK_TCP_RTT;
+		e->ts_ns = bpf_ktime_get_ns();
+		e->srtt_us = r->srtt_us;
+		sockops_tuple(o, &e->t);
+		bpf_ringbuf_submit(e, 0);
+		count(SCNT_TCP_EVENTS);
+		return 1;
+	}
+	return 1;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The socket view: loads kprobes/sock_probes.bpf.c with the hook the running
+ * kernel can attach for each probe (tracepoint, else kprobe), attaches its
+ * sockops program to the cgroup v2 root, and turns the snippets into L7
+ * records and server response times with process and container context.
+ */
+#ifndef NETOBS_SOCK_VIEW_H
+#define NETOBS_SOCK_VIEW_H
+
+#include "l7.h"
+#include "proc_ctx.h"
+
+enum probe_mode {
+	PROBE_AUTO = 0,	  /* per probe: the tracepoint, else the kprobe */
+	PROBE_TRACEPOINT, /* tracepoints only */
+	PROBE_KPROBE,	  /* kprobes only */
+};
+
+struct sock_view_opts {
+	struct l7_options l7;
+	enum probe_mode mode;
+	__u32 ringbuf_bytes;
+	const char *bundle_roots; /* OCI bundle directories for pod names (colon-separated) */
+	const char *proc_root;	  /* "/proc" */
+	const char *cgroup_root;  /* cgroup v2 mount for sockops; NULL: found in /proc/mounts */
+};
+
+void sock_view_opts_default(struct sock_view_opts *o);
+
+struct sock_view_sink {
+	void (*l7)(void *ctx, const struct l7_record *r);
+	/* A server socket's request read to its response write. */
+	void (*srt)(void *ctx, const struct proc_ctx *p, int protocol, __u64 ns);
+	void *ctx;
+};
+
+struct sock_view;
+
+/* NULL and errno on failure, with the reason logged. */
+struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct sock_view_sink *s);
+/* Deliver what the probes sent; 0 or -errno. */
+int sock_view_poll(struct sock_view *sv);
+void sock_view_counters(struct sock_view *sv, __u64 out[SCNT_MAX]);
+const struct l7_stats *sock_view_l7_stats(struct sock_view *sv);
+/* The process behind either end of a flow, if a socket of it was seen: 1, else 0. */
+int sock_view_flow_proc(struct sock_view *sv, const struct flow_key *k, struct proc_ctx *out);
+/* "tracepoint" or "kprobe" for each probe, as attached; for logs and /. */
+const char *sock_view_hooks(struct sock_view *sv);
+void sock_view_close(struct sock_view *sv);
+
+/* Load every kprobe variant (no attach): proves the verifier takes them. 0 or -errno. */
+int sock_view_load_kprobes_only(void);
+
+#endif /* NETOBS_SOCK_VIEW_H */
