@@ -32,7 +32,7 @@ LIB_SRCS := userspace/log.c userspace/wire_user.c userspace/wire_bpf.c userspace
 	userspace/sweep.c userspace/attach.c userspace/agent.c userspace/exporter.c userspace/metrics.c userspace/inject.c userspace/config.c \
 	userspace/l7_conn.c userspace/l7_http.c userspace/l7_mysql.c userspace/l7_pgsql.c \
 	userspace/l7_redis.c userspace/l7_dns.c userspace/l7_sql.c userspace/l7_record.c \
-	userspace/l7_table.c userspace/l7_wire.c userspace/proc_ctx.c userspace/sock_view.c
+	userspace/l7_table.c userspace/l7_wire.c userspace/proc_ctx.c userspace/sock_view.c userspace/l7_sink.c
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libnetobs.a
 

@@ -51,6 +51,7 @@ enum call_kind {
 	CALL_PLAIN = 0, /* a buffer and its length */
 	CALL_IOV,	/* an iovec array: the first element is read */
 	CALL_MSG,	/* a msghdr: its first iovec and its address */
+	CALL_MMSG,	/* an mmsghdr array: the first message, its length read at exit */
 	CALL_CONNECT,
 	CALL_ACCEPT,
 };
@@ -59,6 +60,7 @@ struct call_args {
 	__u64 buf;
 	__u64 buflen;
 	__u64 addr; /* sockaddr of sendto/recvfrom/sendmsg/recvmsg, or 0 */
+	__u64 mlen; /* sendmmsg/recvmmsg: where the first message's length is written */
 	__u32 fd;
 	__u8 dir;
 	__u8 kind;
@@ -236,6 +238,7 @@ static __always_inline int signature(const __u8 *d, const struct sock_tuple *t)
 
 static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u64 len)
 {
+	struct task_struct *task;
 	__u64 skey = (__u64)sk;
 	struct sock_info *si, fresh = {};
 	struct snippet *s;
@@ -284,7 +287,9 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 	s->h.ts_ns = bpf_ktime_get_ns();
 	s->h.sock_id = skey;
 	s->h.cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(s->h.comm, sizeof(s->h.comm));
+	/* The process's name, not the thread's (dig answers from "isc-net-0000"). */
+	task = (struct task_struct *)bpf_get_current_task();
+	BPF_CORE_READ_STR_INTO(&s->h.comm, task, group_leader, comm);
 	s->h.t.role = si->role;
 	s->h.dir = a->dir;
 	s->h.hook = a->hook;
@@ -321,6 +326,13 @@ static __always_inline int exit_call(long ret)
 	} else if (a->kind == CALL_ACCEPT) {
 		if (ret >= 0)
 			set_role((__u32)ret, SOCK_ROLE_SERVER);
+	} else if (a->kind == CALL_MMSG && ret > 0) {
+		/* ret counts messages: the first one's byte count is in its mmsghdr */
+		__u32 n = 0;
+
+		sk = fd_sock(a->fd);
+		if (sk && !bpf_probe_read_user(&n, sizeof(n), (void *)a->mlen) && n)
+			emit_data(sk, a, n);
 	} else if (ret > 0) {
 		sk = fd_sock(a->fd);
 		if (sk)
@@ -350,6 +362,25 @@ static __always_inline int enter_msg(__u32 fd, __u64 umsg, __u8 dir, __u8 hook)
 		return 0;
 	return enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MSG,
 			  hook);
+}
+
+/* sendmmsg/recvmmsg (libuv's UDP, resolvers): the first message of the vector. */
+static __always_inline int enter_mmsg(__u32 fd, __u64 uvec, __u8 dir, __u8 hook)
+{
+	struct mmsghdr *v = (struct mmsghdr *)uvec;
+	struct user_msghdr m = {};
+	struct iovec iov = {};
+	__u64 id = bpf_get_current_pid_tgid();
+	struct call_args *a;
+
+	if (bpf_probe_read_user(&m, sizeof(m), &v->msg_hdr) || !m.msg_iov ||
+	    bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
+		return 0;
+	enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MMSG, hook);
+	a = bpf_map_lookup_elem(&calls, &id);
+	if (a)
+		a->mlen = (__u64)&v->msg_len;
+	return 0;
 }
 
 /* A socket that ends: userspace finishes its conversation. */
@@ -438,6 +469,8 @@ TP_SYSCALL(recvfrom, return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4
 				       CALL_PLAIN, hook))
 TP_SYSCALL(sendmsg, return enter_msg(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
 TP_SYSCALL(recvmsg, return enter_msg(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
+TP_SYSCALL(sendmmsg, return enter_mmsg(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
+TP_SYSCALL(recvmmsg, return enter_mmsg(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
 TP_SYSCALL(connect, return enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_CONNECT, hook))
 TP_SYSCALL(accept4, return enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_ACCEPT, hook))
 
@@ -474,6 +507,8 @@ KS_SYSCALL(sendto, A5, return enter_call(fd, buf, len, addr, SOCK_SEND, CALL_PLA
 KS_SYSCALL(recvfrom, A5, return enter_call(fd, buf, len, addr, SOCK_RECV, CALL_PLAIN, hook))
 KS_SYSCALL(sendmsg, AV, return enter_msg(fd, uptr, SOCK_SEND, hook))
 KS_SYSCALL(recvmsg, AV, return enter_msg(fd, uptr, SOCK_RECV, hook))
+KS_SYSCALL(sendmmsg, AV, return enter_mmsg(fd, uptr, SOCK_SEND, hook))
+KS_SYSCALL(recvmmsg, AV, return enter_mmsg(fd, uptr, SOCK_RECV, hook))
 KS_SYSCALL(connect, AV, return enter_call(fd, 0, 0, 0, 0, CALL_CONNECT, hook))
 KS_SYSCALL(accept4, AV, return enter_call(fd, 0, 0, 0, 0, CALL_ACCEPT, hook))
 

@@ -54,6 +54,8 @@ for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow "$BUILD"/tests/test_
 done
 run_suite "bpf: concurrency and GSO" "$BUILD"/tests/test_concurrency
 run_suite "bpf: verdicts, untouched packets, table full, ring buffer" "$BUILD"/tests/test_datapath
+run_suite "bpf: socket probes (kprobe variants load, tracepoints see a loopback exchange)" \
+	"$BUILD"/tests/test_sock_probes
 
 mkdir -p "$BUILD/captures"
 if ! $PY tests/gen/gen_captures.py "$BUILD/captures"; then
@@ -65,6 +67,8 @@ run_suite "replay: crafted, both engines, tshark, errors" \
 	$PY tests/integration/test_replay.py bin/netobs-xdp "$BUILD/captures" "$SHARED"
 run_suite "replay: L7 records as tshark's dissectors find them" \
 	$PY tests/integration/test_l7_replay.py bin/netobs-xdp "$SHARED"
+run_suite "socket view: nginx/curl, redis, dnsmasq/dig in namespaces; /l7 and /metrics" \
+	$PY tests/integration/test_l7_live.py bin/netobs-xdp "$BUILD/l7live"
 run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 	$PY tests/integration/test_live_traffic.py bin/netobs-xdp "$BUILD"/tests/netem_fwd \
 	"$BUILD/live"

@@ -185,6 +185,47 @@ static int sweep(struct agent_state *st)
 	return n < 0 ? n : 0;
 }
 
+/* Socket-view callbacks: run from sock_view_poll(), under st->lock. */
+static void on_l7(void *ctx, const struct l7_record *r)
+{
+	struct agent_state *st = ctx;
+
+	l7_sink_add(&st->l7, r);
+}
+
+static void on_srt(void *ctx, const struct proc_ctx *p, int protocol, __u64 ns)
+{
+	struct agent_state *st = ctx;
+
+	l7_sink_srt(&st->l7, p, protocol, ns);
+}
+
+/* The socket view is an addition: without it the wire view still runs, and says so. */
+static void socket_view_start(struct agent_state *st)
+{
+	struct sock_view_sink sink = { .l7 = on_l7, .srt = on_srt, .ctx = st };
+
+	if (!st->opts->socket_view)
+		return;
+	st->sv = sock_view_open(&st->opts->sock, &sink);
+	if (!st->sv)
+		pr_warn("socket view off (%s): no L7 records or process context, the wire view "
+			"runs\n",
+			strerror(errno));
+}
+
+static int socket_view_poll(struct agent_state *st)
+{
+	int err;
+
+	if (!st->sv)
+		return 0;
+	pthread_mutex_lock(&st->lock);
+	err = sock_view_poll(st->sv);
+	pthread_mutex_unlock(&st->lock);
+	return err;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -209,7 +250,8 @@ int agent_run(const struct agent_opts *o)
 	pthread_mutex_init(&st.lock, NULL);
 	install_signals();
 	if (metrics_init(&st.ended, o->max_label_sets) ||
-	    metrics_init(&st.last_scrape, o->max_label_sets)) {
+	    metrics_init(&st.last_scrape, o->max_label_sets) ||
+	    l7_sink_init(&st.l7, o->max_label_sets)) {
 		pr_err("out of memory\n");
 		goto cleanup;
 	}
@@ -239,6 +281,7 @@ int agent_run(const struct agent_opts *o)
 			goto cleanup;
 		n++;
 	}
+	socket_view_start(&st);
 	if (stop_signal) {
 		rc = 0; /* asked to stop while starting: a clean stop */
 		goto cleanup;
@@ -250,6 +293,8 @@ int agent_run(const struct agent_opts *o)
 
 	while (!stop_signal) {
 		err = agent_drain_events(&st);
+		if (!err)
+			err = socket_view_poll(&st);
 		if (!err && mono_ns() >= next_sweep) {
 			err = sweep(&st);
 			next_sweep = mono_ns() + AGENT_SWEEP_NS;
@@ -264,6 +309,7 @@ int agent_run(const struct agent_opts *o)
 
 cleanup:
 	exporter_stop(ex);
+	sock_view_close(st.sv);
 	if (st.state_fd >= 0 && st.engine) {
 		agent_drain_events(&st);
 		pthread_mutex_lock(&st.lock);
@@ -278,6 +324,7 @@ cleanup:
 	wire_backend_destroy(st.engine);
 	metrics_free(&st.ended);
 	metrics_free(&st.last_scrape);
+	l7_sink_free(&st.l7);
 	pthread_mutex_destroy(&st.lock);
 	if (stop_signal && o->pin)
 		pr_info("%s: programs and counters kept pinned in %s (netobs-xdp detach to "

@@ -6,7 +6,9 @@
 #include <pthread.h>
 
 #include "attach.h"
+#include "l7_sink.h"
 #include "metrics.h"
+#include "sock_view.h"
 #include "wire_backend.h"
 
 #define AGENT_DEFAULT_LISTEN "127.0.0.1:9435"
@@ -23,6 +25,8 @@ struct agent_opts {
 	__u32 max_label_sets; /* label sets per metric before folding into "other" */
 	int pin;	      /* keep programs, maps and counters across restarts (AGENT_PIN_DIR) */
 	struct wire_options wire;
+	int socket_view; /* load the socket probes (L7 records, process context) */
+	struct sock_view_opts sock;
 };
 
 /*
@@ -41,6 +45,8 @@ struct agent_state {
 	unsigned long long saved_generation;
 	int state_fd; /* pinned array of ended label sets, with --pin; -1 otherwise */
 	unsigned long long flows_live; /* as of the last sweep */
+	struct sock_view *sv;	       /* NULL when the socket view is off */
+	struct l7_sink l7;
 };
 
 /* Deliver pending flow ends into @st->ended; takes the lock. */

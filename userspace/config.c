@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "sock_view.h"
 
 #define AGENT_DEFAULT_LISTEN_ "127.0.0.1:9435"
 
@@ -24,6 +25,10 @@ void config_defaults(struct netobs_config *c)
 	c->log_level = LOG_INFO;
 	c->timeouts = t;
 	c->max_label_sets = 256;
+	c->socket_view = 1;
+	c->probe_mode = PROBE_AUTO;
+	snprintf(c->bundle_roots, sizeof(c->bundle_roots), "%s", SOCK_DEFAULT_BUNDLE_ROOTS);
+	c->snippet_bytes = L7_SNIPPET_DEFAULT;
 }
 
 enum kind { K_MAP, K_STR, K_PATH, K_U32, K_POW2, K_SECONDS, K_CHOICE };
@@ -40,6 +45,8 @@ struct key_spec {
 static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
 static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const modes[] = { "auto", "native", "generic", NULL };
+static const char *const booleans[] = { "false", "true", NULL };
+static const char *const probe_modes[] = { "auto", "tracepoint", "kprobe", NULL };
 
 #define MAP(p)                                                                                     \
 	{                                                                                          \
@@ -78,6 +85,15 @@ static const struct key_spec keys[] = {
 	MAP("labels"),
 	KEY("labels.max_label_sets", K_U32, max_label_sets, 1, 100000, NULL,
 	    "a whole number from 1 to 100000"),
+	MAP("socket"),
+	KEY("socket.enabled", K_CHOICE, socket_view, 0, 0, booleans, "true, false"),
+	KEY("socket.probes", K_CHOICE, probe_mode, 0, 0, probe_modes, "auto, tracepoint, kprobe"),
+	KEY("socket.oci_bundle_roots", K_STR, bundle_roots, 0, 0, NULL,
+	    "directories separated by colons"),
+	MAP("l7"),
+	KEY("l7.snippet_bytes", K_U32, snippet_bytes, 16, L7_SNIPPET_MAX, NULL,
+	    "a whole number from 16 to 4096 (bytes)"),
+	KEY("l7.show_sql_literals", K_CHOICE, show_sql_literals, 0, 0, booleans, "true, false"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -20,6 +20,11 @@ struct netobs_config {
 	int log_json;		       /* log.format */
 	struct wire_timeouts timeouts; /* flows.timeouts.* (seconds) */
 	__u32 max_label_sets;	       /* labels.max_label_sets */
+	int socket_view;	       /* socket.enabled */
+	int probe_mode;		       /* socket.probes: enum probe_mode */
+	char bundle_roots[128];	       /* socket.oci_bundle_roots */
+	__u32 snippet_bytes;	       /* l7.snippet_bytes */
+	int show_sql_literals;	       /* l7.show_sql_literals */
 };
 
 void config_defaults(struct netobs_config *c);

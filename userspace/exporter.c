@@ -67,6 +67,43 @@ static int metrics_view(struct agent_state *st, struct metrics_table *view)
 	return err;
 }
 
+/* The socket view's figures: L7 metrics, response times, and its own counters. */
+static void socket_metrics(FILE *f, struct agent_state *st)
+{
+	static const char *const names[SCNT_MAX] = {
+		[SCNT_CALLS] = "socket_calls",	  [SCNT_SNIPPETS] = "snippets",
+		[SCNT_FILTERED] = "no_signature", [SCNT_RINGBUF_FULL] = "ringbuf_full",
+		[SCNT_READ_FAULT] = "read_fault", [SCNT_STATE_EVENTS] = "socket_closed",
+		[SCNT_TCP_EVENTS] = "tcp_events",
+	};
+	__u64 c[SCNT_MAX];
+	const struct l7_stats *ls;
+	int i;
+
+	pthread_mutex_lock(&st->lock);
+	l7_sink_write_metrics(f, &st->l7, om);
+	metric_head(f, "netobs_socket_view_enabled", "gauge",
+		    "1 when the socket probes are loaded and attached.");
+	fprintf(f, "netobs_socket_view_enabled %d\n", !!st->sv);
+	if (st->sv) {
+		sock_view_counters(st->sv, c);
+		ls = sock_view_l7_stats(st->sv);
+		metric_head(f, "netobs_socket_probe_events_total", "counter",
+			    "What the socket probes did, by kind (ringbuf_full: snippets lost).");
+		for (i = 0; i < SCNT_MAX; i++)
+			fprintf(f, "netobs_socket_probe_events_total{kind=\"%s\"} %llu\n", names[i],
+				c[i]);
+		metric_head(f, "netobs_l7_unpaired_total", "counter",
+			    "L7 messages that made no record: responses with no request seen, "
+			    "requests never answered (or skipped by the server).");
+		fprintf(f, "netobs_l7_unpaired_total{kind=\"response\"} %llu\n",
+			ls->unmatched_responses);
+		fprintf(f, "netobs_l7_unpaired_total{kind=\"request\"} %llu\n",
+			ls->dropped_requests);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
 int exporter_metrics_text(struct agent_state *st, int openmetrics, char **out, size_t *len)
 {
 	struct wire_backend *b = st->engine;
@@ -142,6 +179,7 @@ int exporter_metrics_text(struct agent_state *st, int openmetrics, char **out, s
 		      openmetrics);
 	metrics_copy(&st->last_scrape, view);
 	st->last_scrape_s = t0;
+	socket_metrics(f, st);
 	metric_head(f, "netobs_scrape_duration_seconds", "gauge",
 		    "Time this scrape took to gather the figures above.");
 	fprintf(f, "netobs_scrape_duration_seconds %.6f\n", mono_s() - t0);
@@ -247,10 +285,31 @@ int exporter_flows_ndjson(struct agent_state *st, unsigned int limit, char **out
 		free(t.r);
 		return -errno;
 	}
-	for (i = 0; i < t.n; i++)
-		flow_record_json(f, &t.r[i]);
+	pthread_mutex_lock(&st->lock); /* the socket view changes under it */
+	for (i = 0; i < t.n; i++) {
+		struct proc_ctx p;
+		int known = st->sv && sock_view_flow_proc(st->sv, &t.r[i].s.key, &p);
+
+		flow_record_json(f, &t.r[i], known ? &p : NULL);
+	}
+	pthread_mutex_unlock(&st->lock);
 	free(t.r);
 	return fclose(f) ? -errno : 0;
+}
+
+int exporter_l7_ndjson(struct agent_state *st, unsigned int limit, char **out, size_t *len)
+{
+	FILE *f = open_memstream(out, len);
+	int err;
+
+	if (!f)
+		return -errno;
+	pthread_mutex_lock(&st->lock);
+	err = l7_sink_ndjson(&st->l7, limit, f);
+	pthread_mutex_unlock(&st->lock);
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code, const char *type,
@@ -280,6 +339,8 @@ static const char landing[] =
     "<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics</li>"
     "<li><a href=\"/flows\">/flows</a>: current flows as NDJSON, largest first "
     "(<code>?limit=N</code>)</li>"
+    "<li><a href=\"/l7\">/l7</a>: the latest L7 records (HTTP, MySQL, PostgreSQL, Redis, "
+    "DNS) as NDJSON, oldest first (?limit=N)</li>"
     "<li><a href=\"/healthz\">/healthz</a>: liveness</li>"
     "</ul></body></html>\n";
 
@@ -307,9 +368,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 				 : "text/plain; version=0.0.4; charset=utf-8",
 			     body, len);
 	}
-	if (!strcmp(url, "/flows")) {
+	if (!strcmp(url, "/flows") || !strcmp(url, "/l7")) {
 		const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-		unsigned long limit = FLOWS_DEFAULT_LIMIT;
+		unsigned long limit = url[1] == 'f' ? FLOWS_DEFAULT_LIMIT : L7_SINK_RECENT;
 		char *end;
 
 		if (lim) {
@@ -319,7 +380,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 				return reply_text(c, MHD_HTTP_BAD_REQUEST,
 						  "limit: a whole number from 1 to 10000\n");
 		}
-		err = exporter_flows_ndjson(e->st, limit, &body, &len);
+		err = url[1] == 'f' ? exporter_flows_ndjson(e->st, limit, &body, &len)
+				    : exporter_l7_ndjson(e->st, limit, &body, &len);
 		if (err)
 			return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, strerror(-err));
 		return reply(c, MHD_HTTP_OK, "application/x-ndjson", body, len);
@@ -330,7 +392,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", strdup(landing),
 			     strlen(landing));
 	return reply_text(c, MHD_HTTP_NOT_FOUND,
-			  "not found: try the metrics path, /flows, /healthz\n");
+			  "not found: try the metrics path, /flows, /l7, /healthz\n");
 }
 
 /* "HOST:PORT" or "[V6ADDR]:PORT", numeric only. */

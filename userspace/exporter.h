@@ -15,6 +15,8 @@ void exporter_stop(struct exporter *e);
 
 /* The bodies, separate from HTTP so tests can call them. Caller frees *out. */
 int exporter_metrics_text(struct agent_state *st, int openmetrics, char **out, size_t *len);
+/* The latest L7 records as NDJSON, oldest first; malloc'd into *out. */
+int exporter_l7_ndjson(struct agent_state *st, unsigned int limit, char **out, size_t *len);
 int exporter_flows_ndjson(struct agent_state *st, unsigned int limit, char **out, size_t *len);
 
 #endif /* NETOBS_EXPORTER_H */

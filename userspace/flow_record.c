@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "flow_record.h"
 #include "names.h"
@@ -74,7 +77,25 @@ static void put_lat(FILE *out, const char *prefix, const struct lat_agg *a, int 
 	put_u64(out, name, a->count);
 }
 
-void flow_record_json(FILE *out, const struct flow_record *r)
+/* Process fields, null where only the wire saw the flow. */
+static void put_proc(FILE *out, const struct proc_ctx *p)
+{
+	json_t *o = json_object();
+	char *s;
+
+	json_object_set_new(o, "pid", p ? json_integer(p->pid) : json_null());
+	json_object_set_new(o, "comm", p && p->comm[0] ? json_string(p->comm) : json_null());
+	json_object_set_new(o, "container_id",
+			    p && p->container_id[0] ? json_string(p->container_id) : json_null());
+	json_object_set_new(o, "pod", p && p->pod_name[0] ? json_string(p->pod_name) : json_null());
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s) /* the members, without the object's braces */
+		fprintf(out, ",%.*s", (int)strlen(s) - 2, s + 1);
+	free(s);
+}
+
+void flow_record_json(FILE *out, const struct flow_record *r, const struct proc_ctx *proc)
 {
 	const struct flow_stats *s = &r->s;
 	const struct flow_side *c = &s->side[DIR_C2S], *v = &s->side[DIR_S2C];
@@ -116,6 +137,7 @@ void flow_record_json(FILE *out, const struct flow_record *r)
 	fprintf(out, ",\"close_type\":\"%s\"", close_type_name(r->close_type));
 	put_u64(out, "first_seen_ns", s->first_seen_ns);
 	put_u64(out, "last_seen_ns", s->last_seen_ns);
+	put_proc(out, proc);
 	fputs("}\n", out);
 }
 

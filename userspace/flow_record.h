@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "netobs.h"
+#include "proc_ctx.h"
 
 struct flow_record {
 	struct flow_stats s;
@@ -17,7 +18,8 @@ void flow_endpoint_str(const struct netobs_addr *a, __u16 port, int family, char
 void flow_record_client(const struct flow_stats *s, char *buf, size_t len);
 void flow_record_server(const struct flow_stats *s, char *buf, size_t len);
 
-void flow_record_json(FILE *out, const struct flow_record *r);
+/* @proc: the process behind the flow (socket view), or NULL: its fields are null. */
+void flow_record_json(FILE *out, const struct flow_record *r, const struct proc_ctx *proc);
 void flow_record_table_header(FILE *out);
 void flow_record_table_row(FILE *out, const struct flow_record *r);
 

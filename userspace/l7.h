@@ -40,6 +40,12 @@ enum l7_proto {
 #define L7_PENDING_MAX 16  /* requests in flight per connection */
 #define L7_DETECT_TRIES 8  /* segments looked at before a connection is given up */
 
+enum l7_side {
+	L7_SIDE_WIRE = 0, /* on the wire (replay) */
+	L7_SIDE_CLIENT,	  /* at the client's socket */
+	L7_SIDE_SERVER,	  /* at the server's socket */
+};
+
 enum l7_status_kind {
 	L7_STATUS_NONE = 0,
 	L7_STATUS_CODE, /* HTTP: a number */
@@ -62,6 +68,7 @@ struct l7_record {
 	int rcode;	     /* DNS; -1 otherwise */
 	int is_error;
 	__u64 req_ns, resp_ns;
+	int side; /* enum l7_side: where the exchange was seen */
 	int has_proc;
 	struct proc_ctx proc;
 };
@@ -170,6 +177,7 @@ struct l7_conn {
 	__u64 last_ns;
 	char stmt[L7_REQUEST_MAX]; /* PostgreSQL: the last Parse's statement, for its Executes */
 	const struct l7_options *opts;
+	int side;
 	int has_proc;
 	struct proc_ctx proc;
 };
@@ -193,6 +201,7 @@ void l7_conn_expire(struct l7_conn *c, __u64 now, struct l7_stats *st);
 
 const char *l7_proto_name(int proto);
 const char *l7_status_class(const struct l7_record *r);
+const char *l7_side_name(int side);
 
 /* Copy at most n bytes of text, as a NUL-terminated string that fits dst. */
 void l7_copy_text(char *dst, size_t dst_len, const __u8 *src, size_t n);

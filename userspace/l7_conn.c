@@ -26,6 +26,11 @@ const char *l7_proto_name(int proto)
 	return "unknown";
 }
 
+const char *l7_side_name(int side)
+{
+	return side == L7_SIDE_CLIENT ? "client" : side == L7_SIDE_SERVER ? "server" : "wire";
+}
+
 const char *l7_status_class(const struct l7_record *r)
 {
 	static const char *const http[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
@@ -120,6 +125,7 @@ static void emit_record(struct l7_conn *c, const struct l7_pending *req, const s
 	r.is_error = rsp->is_error;
 	r.req_ns = req->ts;
 	r.resp_ns = resp_ts;
+	r.side = c->side;
 	r.has_proc = c->has_proc;
 	if (c->has_proc)
 		r.proc = c->proc;

@@ -48,6 +48,7 @@ char *l7_record_json(const struct l7_record *r)
 		json_object_set_new(o, "rcode", json_integer(r->rcode));
 	json_object_set_new(o, "latency_us", json_real(l7_record_latency_us(r)));
 	json_object_set_new(o, "request_ns", json_integer((json_int_t)r->req_ns));
+	json_object_set_new(o, "side", json_string(l7_side_name(r->side)));
 	json_object_set_new(o, "pid", r->has_proc ? json_integer(r->proc.pid) : json_null());
 	json_object_set_new(o, "comm", r->has_proc ? str_or_null(r->proc.comm) : json_null());
 	json_object_set_new(o, "cgroup_id",

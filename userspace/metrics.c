@@ -95,7 +95,7 @@ int metrics_restore(struct metrics_table *t, const struct series *s)
 	return 0;
 }
 
-static void hist_add(struct hist *h, __u64 ns)
+void metrics_hist_add(struct hist *h, __u64 ns)
 {
 	static const __u64 bounds_us[LAT_BUCKETS - 1] = LAT_BUCKET_BOUNDS_US;
 	__u32 b = 0;
@@ -155,11 +155,11 @@ int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int cl
 	s->syn_repeat += f->syn_count > 1 ? f->syn_count - 1 : 0;
 	s->synack_repeat += f->synack_count > 1 ? f->synack_count - 1 : 0;
 	if (rs)
-		hist_add(&s->syn_rtt_server, f->rtt_server_ns);
+		metrics_hist_add(&s->syn_rtt_server, f->rtt_server_ns);
 	if (rc)
-		hist_add(&s->syn_rtt_client, f->rtt_client_ns);
+		metrics_hist_add(&s->syn_rtt_client, f->rtt_client_ns);
 	if (rs && rc)
-		hist_add(&s->syn_rtt, f->rtt_server_ns + f->rtt_client_ns);
+		metrics_hist_add(&s->syn_rtt, f->rtt_server_ns + f->rtt_client_ns);
 	hist_merge(&s->rtt, &f->side[DIR_C2S].ack_rtt);
 	hist_merge(&s->rtt, &f->side[DIR_S2C].ack_rtt);
 	hist_merge(&s->srt, &f->srt);
@@ -252,29 +252,35 @@ static void family_us(FILE *f, const struct metrics_table *t, const char *name, 
 	}
 }
 
+void metrics_hist_write(FILE *f, const char *name, const char *labels, const struct hist *h)
+{
+	static const __u64 bounds_us[LAT_BUCKETS - 1] = LAT_BUCKET_BOUNDS_US;
+	const char *sep = labels[0] ? "," : "";
+	__u64 cum = 0;
+	__u32 b;
+
+	for (b = 0; b < LAT_BUCKETS; b++) {
+		cum += h->buckets[b];
+		if (b < LAT_BUCKETS - 1)
+			fprintf(f, "%s_bucket{%s%sle=\"%llu\"} %llu\n", name, labels, sep,
+				bounds_us[b], cum);
+		else
+			fprintf(f, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep, cum);
+	}
+	fprintf(f, "%s_sum{%s} %llu.%03llu\n", name, labels, h->sum_ns / 1000, h->sum_ns % 1000);
+	fprintf(f, "%s_count{%s} %llu\n", name, labels, h->count);
+}
+
 static void histogram(FILE *f, const struct metrics_table *t, const char *name, const char *help,
 		      size_t off)
 {
-	static const __u64 bounds_us[LAT_BUCKETS - 1] = LAT_BUCKET_BOUNDS_US;
 	char l[192];
-	__u32 i, b;
+	__u32 i;
 
 	head(f, name, "histogram", help);
 	for (i = 0; i < t->n; i++) {
-		const struct hist *h = (const void *)((const char *)&t->s[i] + off);
-		__u64 cum = 0;
-
 		labels(l, sizeof(l), &t->s[i].key);
-		for (b = 0; b < LAT_BUCKETS; b++) {
-			cum += h->buckets[b];
-			if (b < LAT_BUCKETS - 1)
-				fprintf(f, "%s_bucket{%s,le=\"%llu\"} %llu\n", name, l,
-					bounds_us[b], cum);
-			else
-				fprintf(f, "%s_bucket{%s,le=\"+Inf\"} %llu\n", name, l, cum);
-		}
-		fprintf(f, "%s_sum{%s} %llu.%03llu\n", name, l, h->sum_ns / 1000, h->sum_ns % 1000);
-		fprintf(f, "%s_count{%s} %llu\n", name, l, h->count);
+		metrics_hist_write(f, name, l, (const void *)((const char *)&t->s[i] + off));
 	}
 }
 

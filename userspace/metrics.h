@@ -65,6 +65,11 @@ int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int cl
  * HELP and TYPE of a family. In OpenMetrics a counter family is named
  * without its samples' _total suffix.
  */
+/* One latency sample (ns) into a histogram of LAT_BUCKET_BOUNDS_US buckets. */
+void metrics_hist_add(struct hist *h, __u64 ns);
+/* The _bucket, _sum and _count lines of one series (labels without braces). */
+void metrics_hist_write(FILE *f, const char *name, const char *labels, const struct hist *h);
+
 void prom_head(FILE *f, const char *name, const char *type, const char *help, int openmetrics);
 
 /*

@@ -34,6 +34,11 @@ static void usage(FILE *out)
 	    "                             %s when stopping; the next --pin agent\n"
 	    "                             takes over without losing counts\n"
 	    "      --max-flows N, --timeout STATE=SEC   as for replay\n"
+	    "      --no-socket-view       wire view only: no socket probes, L7 records or\n"
+	    "                             process context\n"
+	    "      --probes auto|tracepoint|kprobe  socket probe hooks (default auto: each\n"
+	    "                             probe's tracepoint, else its kprobe)\n"
+	    "      --snippet-bytes N, --sql-literals    as for replay\n"
 	    "  detach IFACE...            remove netobs-xdp's programs left on interfaces\n"
 	    "                             (and the pinned state, once none are left)\n"
 	    "  status                     list interfaces with netobs-xdp programs\n"
@@ -300,17 +305,22 @@ static int cmd_attach(int argc, char **argv)
 		{ "pin", no_argument, NULL, 'P' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "listen", required_argument, NULL, 'l' },
-		{ "max-label-sets", required_argument, NULL, 'L' },
+		{ "max-label-sets", required_argument, NULL, 'x' },
+		{ "no-socket-view", no_argument, NULL, 'N' },
+		{ "probes", required_argument, NULL, 'p' },
 		ENGINE_OPTIONS,
+		L7_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	/* Flags win over the file: remember them, apply them after it. */
+	static const char *const probe_modes[] = { "auto", "tracepoint", "kprobe" };
 	struct {
-		int mode, label_sets;
+		int mode, label_sets, no_socket_view, probes;
 		unsigned long long label_sets_v;
 		const char *listen;
-	} flag = { .mode = -1 };
+		struct l7_options l7; /* snippet_bytes 0 and show_sql_literals 0: not given */
+	} flag = { .mode = -1, .probes = -1 };
 	struct engine_flags ef = { 0 };
 	struct netobs_config cfg;
 	const char *config_path = NULL;
@@ -321,6 +331,8 @@ static int cmd_attach(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		i = parse_engine_flag(c, optarg, &ef);
+		if (!i)
+			i = parse_l7_flag(c, optarg, &flag.l7);
 		if (i < 0)
 			return 2;
 		if (i)
@@ -328,6 +340,13 @@ static int cmd_attach(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			config_path = optarg;
+			break;
+		case 'N':
+			flag.no_socket_view = 1;
+			break;
+		case 'p':
+			if ((flag.probes = parse_choice("--probes", optarg, probe_modes, 3)) < 0)
+				return 2;
 			break;
 		case 'P':
 			o.pin = 1;
@@ -339,7 +358,7 @@ static int cmd_attach(int argc, char **argv)
 		case 'l':
 			flag.listen = optarg;
 			break;
-		case 'L':
+		case 'x':
 			if (parse_u64("--max-label-sets", optarg, 1, 100000, &flag.label_sets_v))
 				return 2;
 			flag.label_sets = 1;
@@ -371,6 +390,14 @@ static int cmd_attach(int argc, char **argv)
 		snprintf(cfg.listen, sizeof(cfg.listen), "%s", flag.listen);
 	if (flag.label_sets)
 		cfg.max_label_sets = flag.label_sets_v;
+	if (flag.no_socket_view)
+		cfg.socket_view = 0;
+	if (flag.probes >= 0)
+		cfg.probe_mode = flag.probes;
+	if (flag.l7.snippet_bytes)
+		cfg.snippet_bytes = flag.l7.snippet_bytes;
+	if (flag.l7.show_sql_literals)
+		cfg.show_sql_literals = 1;
 	apply_engine_flags(&ef, &cfg.max_flows, &cfg.sampling_pct, &cfg.timeouts);
 	if (exporter_check_listen(cfg.listen))
 		return 2;
@@ -387,6 +414,12 @@ static int cmd_attach(int argc, char **argv)
 	o.wire.ringbuf_bytes = cfg.ringbuf_bytes;
 	o.wire.sampling_pct = cfg.sampling_pct;
 	o.wire.timeouts = cfg.timeouts;
+	o.socket_view = cfg.socket_view;
+	sock_view_opts_default(&o.sock);
+	o.sock.mode = cfg.probe_mode;
+	o.sock.bundle_roots = cfg.bundle_roots;
+	o.sock.l7.snippet_bytes = cfg.snippet_bytes;
+	o.sock.l7.show_sql_literals = cfg.show_sql_literals;
 	o.ifaces = argv + optind;
 	o.n_ifaces = argc - optind;
 	return agent_run(&o) ? 1 : 0;

@@ -232,7 +232,7 @@ int replay_run(const struct replay_opts *o)
 		flow_record_table_header(o->out);
 	for (i = 0; i < st.n; i++) {
 		if (o->format == REPLAY_JSON)
-			flow_record_json(o->out, &st.recs[i]);
+			flow_record_json(o->out, &st.recs[i], NULL);
 		else
 			flow_record_table_row(o->out, &st.recs[i]);
 	}

@@ -49,6 +49,8 @@ static const struct probe_pair pairs[] = {
 	SYSCALL_PAIR(recvfrom),
 	SYSCALL_PAIR(sendmsg),
 	SYSCALL_PAIR(recvmsg),
+	SYSCALL_PAIR(sendmmsg),
+	SYSCALL_PAIR(recvmmsg),
 	SYSCALL_PAIR(connect),
 	SYSCALL_PAIR(accept4),
 	{ "close", "syscalls/sys_enter_close", { "tp_enter_close" }, { "ks_enter_close" } },
@@ -77,9 +79,10 @@ struct proc_slot {
 	struct proc_ctx p;
 };
 
+/* Both ends of a flow may be sockets of this host (namespaces, loopback). */
 struct flow_proc {
 	struct flow_key key;
-	__u32 pid;
+	__u32 pid[2]; /* by enum l7_side - 1: client, server; 0 unknown */
 	int used;
 };
 
@@ -105,8 +108,7 @@ void sock_view_opts_default(struct sock_view_opts *o)
 	l7_options_default(&o->l7);
 	o->ringbuf_bytes = 8 << 20;
 	o->proc_root = "/proc";
-	o->bundle_roots = "/run/containerd/io.containerd.runtime.v2.task/k8s.io:"
-			  "/run/containers/storage/overlay-containers";
+	o->bundle_roots = SOCK_DEFAULT_BUNDLE_ROOTS;
 }
 
 static __u64 mono_ns(void)
@@ -274,12 +276,14 @@ static __u32 flow_slot(const struct flow_key *k)
 	return h % FLOW_PROC_SLOTS;
 }
 
-static void note_flow_proc(struct sock_view *sv, const struct flow_key *k, __u32 pid)
+static void note_flow_proc(struct sock_view *sv, const struct flow_key *k, int side, __u32 pid)
 {
 	struct flow_proc *f = &sv->flows[flow_slot(k)];
 
+	if (!f->used || memcmp(&f->key, k, sizeof(*k)))
+		memset(f, 0, sizeof(*f));
 	f->key = *k;
-	f->pid = pid;
+	f->pid[side == L7_SIDE_SERVER] = pid;
 	f->used = 1;
 }
 
@@ -287,11 +291,14 @@ int sock_view_flow_proc(struct sock_view *sv, const struct flow_key *k, struct p
 {
 	const struct flow_proc *f = &sv->flows[flow_slot(k)];
 	const struct proc_slot *s;
+	__u32 pid;
 
 	if (!f->used || memcmp(&f->key, k, sizeof(*k)))
 		return 0;
-	s = &sv->procs[f->pid % PROC_CACHE];
-	if (!s->used || s->p.pid != f->pid)
+	/* The client's process names the flow; the server's where only it was seen. */
+	pid = f->pid[0] ? f->pid[0] : f->pid[1];
+	s = &sv->procs[pid % PROC_CACHE];
+	if (!s->used || s->p.pid != pid)
 		return 0;
 	*out = s->p;
 	return 1;
@@ -324,6 +331,7 @@ static struct l7_entry *conn_of(struct sock_view *sv, const struct sock_data_eve
 	else
 		l7_conn_init(&en->conn, &sv->opts.l7, t->proto == IPPROTO_TCP, t->family, &t->laddr,
 			     t->lport, &t->raddr, t->rport);
+	en->conn.side = is_server(t) ? L7_SIDE_SERVER : L7_SIDE_CLIENT;
 	return en;
 }
 
@@ -354,7 +362,7 @@ static void on_data(struct sock_view *sv, const struct sock_data_event *e, size_
 		return;
 	en->conn.proc = *proc_of(sv, e->pid, e->comm, e->cgroup_id);
 	en->conn.has_proc = 1;
-	note_flow_proc(sv, &en->key.flow, e->pid);
+	note_flow_proc(sv, &en->key.flow, en->conn.side, e->pid);
 	server = en->conn.server_port == e->t.lport &&
 		 !memcmp(&en->conn.server, &e->t.laddr, sizeof(e->t.laddr));
 	dir = (e->dir == SOCK_RECV) == server ? DIR_C2S : DIR_S2C;

@@ -26,6 +26,10 @@ struct sock_view_opts {
 	const char *cgroup_root;  /* cgroup v2 mount for sockops; NULL: found in /proc/mounts */
 };
 
+#define SOCK_DEFAULT_BUNDLE_ROOTS                                                                  \
+	"/run/containerd/io.containerd.runtime.v2.task/k8s.io:"                                    \
+	"/run/containers/storage/overlay-containers"
+
 void sock_view_opts_default(struct sock_view_opts *o);
 
 struct sock_view_sink {
@@ -43,7 +47,10 @@ struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct so
 int sock_view_poll(struct sock_view *sv);
 void sock_view_counters(struct sock_view *sv, __u64 out[SCNT_MAX]);
 const struct l7_stats *sock_view_l7_stats(struct sock_view *sv);
-/* The process behind either end of a flow, if a socket of it was seen: 1, else 0. */
+/*
+ * The process behind a flow: its client's, else its server's, when a socket of
+ * it was seen. 1, else 0.
+ */
 int sock_view_flow_proc(struct sock_view *sv, const struct flow_key *k, struct proc_ctx *out);
 /* "tracepoint" or "kprobe" for each probe, as attached; for logs and /. */
 const char *sock_view_hooks(struct sock_view *sv);

@@ -444,7 +444,7 @@ static void test_record_nulls(void **state)
 	r.s.flags = FF_RTT_SERVER;
 	r.s.rtt_server_ns = 1234567;
 	r.close_type = CLOSE_FORCED;
-	flow_record_json(f, &r);
+	flow_record_json(f, &r, NULL);
 	fclose(f);
 	assert_non_null(strstr(out, "\"rtt_server_us\":1234.567,"));
 	assert_non_null(strstr(out, "\"rtt_client_us\":null,"));

@@ -432,12 +432,13 @@ static void test_record_json(void **state)
 	s = l7_record_json(&recs[0]);
 	assert_non_null(s);
 	assert_string_equal(
-	    s, "{\"record\":\"l7\",\"protocol\":\"mysql\",\"client\":\"10.0.0.1:40000\","
-	       "\"server\":\"10.0.0.2:3306\",\"command\":\"query\",\"request\":"
-	       "\"select \\\"x\\\"\\\\\",\"status\":\"ERR\",\"error_code\":1146,"
-	       "\"latency_us\":350.0,\"request_ns\":1000,\"pid\":null,\"comm\":null,"
-	       "\"cgroup_id\":null,\"container_id\":null,\"pod\":null,"
-	       "\"pod_namespace\":null,\"pod_uid\":null}");
+	    s,
+	    "{\"record\":\"l7\",\"protocol\":\"mysql\",\"client\":\"10.0.0.1:40000\","
+	    "\"server\":\"10.0.0.2:3306\",\"command\":\"query\",\"request\":"
+	    "\"select \\\"x\\\"\\\\\",\"status\":\"ERR\",\"error_code\":1146,"
+	    "\"latency_us\":350.0,\"request_ns\":1000,\"side\":\"wire\",\"pid\":null,\"comm\":null,"
+	    "\"cgroup_id\":null,\"container_id\":null,\"pod\":null,"
+	    "\"pod_namespace\":null,\"pod_uid\":null}");
 	free(s);
 }
 

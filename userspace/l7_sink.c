@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l7_record.h"
+#include "l7_sink.h"
+
+static const char *const status_classes[] = { "1xx", "2xx",   "3xx", "4xx",
+					      "5xx", "other", "ok",  "error" };
+
+#define N_CLASSES (sizeof(status_classes) / sizeof(status_classes[0]))
+
+int l7_sink_init(struct l7_sink *s, __u32 max_label_sets)
+{
+	memset(s, 0, sizeof(*s));
+	s->cap = max_label_sets;
+	s->recent = calloc(L7_SINK_RECENT, sizeof(*s->recent));
+	/* +1 per protocol and class for the folded "other" sets */
+	s->req = calloc(max_label_sets + L7_PROTO_MAX * N_CLASSES * 3, sizeof(*s->req));
+	s->srt = calloc(max_label_sets + L7_PROTO_MAX, sizeof(*s->srt));
+	if (!s->recent || !s->req || !s->srt) {
+		l7_sink_free(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void l7_sink_free(struct l7_sink *s)
+{
+	free(s->recent);
+	free(s->req);
+	free(s->srt);
+	memset(s, 0, sizeof(*s));
+}
+
+static __u8 class_index(const struct l7_record *r)
+{
+	const char *c = l7_status_class(r);
+	__u8 i;
+
+	for (i = 0; i < N_CLASSES; i++)
+		if (!strcmp(c, status_classes[i]))
+			return i;
+	return 5;
+}
+
+static const char *pod_of(const struct l7_record *r)
+{
+	return r->has_proc ? r->proc.pod_name : "";
+}
+
+/* Find the set (process, pod) or add it; past the cap, the set folds into "other". */
+static struct l7_series *req_series(struct l7_sink *s, const struct l7_record *r)
+{
+	const char *proc = r->has_proc ? r->proc.comm : "";
+	const char *pod = pod_of(r);
+	__u8 cls = class_index(r);
+	int fold = 0;
+	__u32 i;
+
+	for (;;) {
+		for (i = 0; i < s->n_req; i++) {
+			struct l7_series *x = &s->req[i];
+
+			if (x->protocol == r->protocol && x->status_class == cls &&
+			    x->side == r->side && !strcmp(x->process, proc) && !strcmp(x->pod, pod))
+				return x;
+		}
+		if (fold || s->n_req < s->cap)
+			break;
+		fold = 1;
+		proc = "other";
+		pod = "other";
+		s->folded++;
+	}
+	s->req[s->n_req] =
+	    (struct l7_series){ .protocol = r->protocol, .status_class = cls, .side = r->side };
+	snprintf(s->req[s->n_req].process, sizeof(s->req[0].process), "%s", proc);
+	snprintf(s->req[s->n_req].pod, sizeof(s->req[0].pod), "%s", pod);
+	return &s->req[s->n_req++];
+}
+
+void l7_sink_add(struct l7_sink *s, const struct l7_record *r)
+{
+	struct l7_series *x = req_series(s, r);
+
+	x->requests++;
+	x->errors += r->is_error;
+	s->errors[r->protocol] += r->is_error;
+	metrics_hist_add(&s->duration[r->protocol], r->resp_ns - r->req_ns);
+	s->recent[s->head] = *r;
+	s->head = (s->head + 1) % L7_SINK_RECENT;
+	if (s->n < L7_SINK_RECENT)
+		s->n++;
+	s->records++;
+}
+
+void l7_sink_srt(struct l7_sink *s, const struct proc_ctx *p, int protocol, __u64 ns)
+{
+	const char *proc = p->comm, *pod = p->pod_name;
+	struct srt_series *x = NULL;
+	__u32 i;
+
+	for (i = 0; i < s->n_srt && !x; i++)
+		if (s->srt[i].protocol == protocol && !strcmp(s->srt[i].process, proc) &&
+		    !strcmp(s->srt[i].pod, pod))
+			x = &s->srt[i];
+	if (!x && s->n_srt >= s->cap) {
+		proc = pod = "other";
+		for (i = 0; i < s->n_srt && !x; i++)
+			if (s->srt[i].protocol == protocol && !strcmp(s->srt[i].process, proc))
+				x = &s->srt[i];
+	}
+	if (!x) {
+		x = &s->srt[s->n_srt++];
+		x->protocol = protocol;
+		snprintf(x->process, sizeof(x->process), "%s", proc);
+		snprintf(x->pod, sizeof(x->pod), "%s", pod);
+	}
+	metrics_hist_add(&x->h, ns);
+}
+
+int l7_sink_ndjson(const struct l7_sink *s, unsigned int limit, FILE *out)
+{
+	__u32 n = limit < s->n ? limit : s->n, i;
+	__u32 start = (s->head + L7_SINK_RECENT - n) % L7_SINK_RECENT;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = l7_record_print(out, &s->recent[(start + i) % L7_SINK_RECENT]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void l7_sink_write_metrics(FILE *f, const struct l7_sink *s, int om)
+{
+	char l[192];
+	__u32 i;
+	int p;
+
+	prom_head(f, "network_l7_requests_total", "counter",
+		  "L7 requests answered, by protocol, status class, the side that saw them "
+		  "(client or server socket), process and pod.",
+		  om);
+	for (i = 0; i < s->n_req; i++)
+		fprintf(f,
+			"network_l7_requests_total{protocol=\"%s\",status_class=\"%s\",side=\"%s\","
+			"process=\"%s\",pod=\"%s\"} %llu\n",
+			l7_proto_name(s->req[i].protocol), status_classes[s->req[i].status_class],
+			l7_side_name(s->req[i].side), s->req[i].process, s->req[i].pod,
+			s->req[i].requests);
+	prom_head(f, "network_l7_errors_total", "counter",
+		  "L7 requests answered with an error: HTTP 4xx/5xx, MySQL/PostgreSQL/Redis "
+		  "error replies, DNS rcode other than NOERROR.",
+		  om);
+	for (p = L7_NONE + 1; p < L7_PROTO_MAX; p++)
+		fprintf(f, "network_l7_errors_total{protocol=\"%s\"} %llu\n", l7_proto_name(p),
+			s->errors[p]);
+	prom_head(f, "network_l7_request_duration_microseconds", "histogram",
+		  "Request to response, in microseconds.", om);
+	for (p = L7_NONE + 1; p < L7_PROTO_MAX; p++) {
+		snprintf(l, sizeof(l), "protocol=\"%s\"", l7_proto_name(p));
+		metrics_hist_write(f, "network_l7_request_duration_microseconds", l,
+				   &s->duration[p]);
+	}
+	prom_head(f, "network_socket_srt_microseconds", "histogram",
+		  "Server response time at the server's socket: a request read to the response "
+		  "write, in microseconds.",
+		  om);
+	for (i = 0; i < s->n_srt; i++) {
+		snprintf(l, sizeof(l), "protocol=\"%s\",process=\"%s\",pod=\"%s\"",
+			 l7_proto_name(s->srt[i].protocol), s->srt[i].process, s->srt[i].pod);
+		metrics_hist_write(f, "network_socket_srt_microseconds", l, &s->srt[i].h);
+	}
+	prom_head(f, "netobs_l7_label_folded_total", "counter",
+		  "L7 requests counted under process=\"other\" because of the label cap.", om);
+	fprintf(f, "netobs_l7_label_folded_total %llu\n", s->folded);
+}
