@@ -47,7 +47,13 @@ TOOLS := $(BUILD)/tests/netem_fwd
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: bin/netobs-xdp
+all: bin/netobs-xdp bin/netobs-trafficgen
+
+TG_SRCS := $(wildcard trafficgen/*.c)
+bin/netobs-trafficgen: $(TG_SRCS) trafficgen/tg.h
+	$(call msg,LD,$@)
+	@mkdir -p bin
+	$(Q)$(CC) $(CFLAGS) -Itrafficgen $(TG_SRCS) -o $@
 
 $(BUILD)/%.bpf.o: %.bpf.c $(WIRE_HDRS)
 	$(call msg,BPF,$@)
@@ -133,7 +139,7 @@ $(BUILD)/tests/netem_fwd: tests/tools/netem_fwd.c
 
 unit: $(UNIT_BINS)
 
-test: bin/netobs-xdp $(UNIT_BINS) $(BPF_TEST_BINS) $(TOOLS) $(BUILD)/tests/bare_xdp.bpf.o
+test: bin/netobs-xdp bin/netobs-trafficgen $(UNIT_BINS) $(BPF_TEST_BINS) $(TOOLS) $(BUILD)/tests/bare_xdp.bpf.o
 	$(Q)tests/run-tests.sh
 
 bench: bin/netobs-xdp $(BENCH_BIN) $(BUILD)/tests/bench_fill $(BUILD)/tests/flood

@@ -27,7 +27,12 @@
 #define IPPROTO_UDP 17
 #define EINPROGRESS 115
 #define TCP_CLOSE 7
-#define SOCK_MISSES_MAX 4 /* unmatched payloads before a socket is left alone */
+/*
+ * Unmatched payloads before a socket is left alone: a MySQL client that reads
+ * each packet's header apart from its payload shows a handful before its query.
+ */
+#define SOCK_MISSES_MAX 16
+#define SIG_BYTES 8
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -243,7 +248,8 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 	struct sock_info *si, fresh = {};
 	struct snippet *s;
 	__u32 zero = 0, n;
-	__u8 head[8] = {};
+	__u8 head[SIG_BYTES] = {};
+	int i;
 
 	s = bpf_map_lookup_elem(&snippet_buf, &zero);
 	if (!s || sock_tuple(sk, &s->h.t))
@@ -263,6 +269,10 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 			return 0;
 		if (bpf_probe_read_user(head, sizeof(head), (void *)a->buf))
 			return 0;
+		/* Bytes past what the call moved are stale buffer contents, not payload. */
+		for (i = 0; i < SIG_BYTES; i++)
+			if (i >= len)
+				head[i] = 0;
 		if (!signature(head, &s->h.t)) {
 			si->misses++;
 			count(SCNT_FILTERED);

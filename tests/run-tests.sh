@@ -67,8 +67,8 @@ run_suite "replay: crafted, both engines, tshark, errors" \
 	$PY tests/integration/test_replay.py bin/netobs-xdp "$BUILD/captures" "$SHARED"
 run_suite "replay: L7 records as tshark's dissectors find them" \
 	$PY tests/integration/test_l7_replay.py bin/netobs-xdp "$SHARED"
-run_suite "socket view: nginx/curl, redis, dnsmasq/dig in namespaces; /l7 and /metrics" \
-	$PY tests/integration/test_l7_live.py bin/netobs-xdp "$BUILD/l7live"
+run_suite "socket view: nginx, mariadb, postgresql, redis, dnsmasq, trafficgen in namespaces" \
+	$PY tests/integration/test_l7_live.py bin/netobs-xdp bin/netobs-trafficgen "$BUILD/l7live"
 run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 	$PY tests/integration/test_live_traffic.py bin/netobs-xdp "$BUILD"/tests/netem_fwd \
 	"$BUILD/live"

@@ -34,12 +34,12 @@ def ns(v):
     return v["t_ns"]
 
 
-def http(cap):
+def http(cap, decode_as=()):
     """A response is timed where its head is complete, as ours: not where
     tshark would finish reassembling its body."""
     rows = fields(cap, "http", ["frame.number", "frame.time_epoch", "http.request.method",
                                 "http.request.uri", "http.response.code", "http.request_in"],
-                  prefs=("http.desegment_body:FALSE",))
+                  decode_as, prefs=("http.desegment_body:FALSE",))
     by_frame = {r["frame.number"]: r for r in rows}
     out = []
     for r in rows:
@@ -52,12 +52,12 @@ def http(cap):
     return out
 
 
-def dns(cap):
+def dns(cap, decode_as=()):
     """An IP-fragmented answer is timed at its first fragment, which holds
     the DNS header: tshark dates it at its reassembly."""
     rows = fields(cap, "dns", ["frame.number", "frame.time_epoch", "dns.flags.response",
                                "dns.qry.name", "dns.qry.type", "dns.flags.rcode",
-                               "dns.response_to", "ip.fragment", "ipv6.fragment"])
+                               "dns.response_to", "ip.fragment", "ipv6.fragment"], decode_as)
     times = {r["frame.number"]: ns(r) for r in fields(cap, "frame", ["frame.number",
                                                                      "frame.time_epoch"])}
     by_frame = {r["frame.number"]: r for r in rows}
@@ -78,11 +78,11 @@ def dns(cap):
 MYSQL_COMMANDS = {"2": "init_db", "3": "query", "14": "ping"}
 
 
-def mysql(cap):
+def mysql(cap, decode_as=()):
     """A command (packet 0 from the client) is answered by the server's packet 1."""
     rows = fields(cap, "mysql", ["frame.time_epoch", "tcp.stream", "tcp.srcport",
                                  "mysql.command", "mysql.query", "mysql.response_code",
-                                 "mysql.error_code", "mysql.packet_number"])
+                                 "mysql.error_code", "mysql.packet_number"], decode_as)
     pending, out = {}, []
     for r in rows:
         q = pending.setdefault(r["tcp.stream"], [])
@@ -100,9 +100,12 @@ def mysql(cap):
 
 def pgsql(cap, decode_as=()):
     """Each Simple query ends at Ready for query; each Execute (with the last
-    Parse's statement) at its Command completion, Empty query or Error."""
+    Parse's statement) at its Command completion, Empty query or Error. Either
+    is timed at the first server message after the request's turn came."""
     rows = fields(cap, "pgsql", ["frame.time_epoch", "tcp.stream", "pgsql.type",
                                  "pgsql.query", "pgsql.code"], decode_as)
+    login = ("Authentication request", "Parameter status", "Backend key data", "Notice",
+             "Notification")
     stmt, pending, out = {}, {}, []
     for r in rows:
         s = r["tcp.stream"]
@@ -112,15 +115,22 @@ def pgsql(cap, decode_as=()):
             if t == "Parse":
                 stmt[s] = next(queries)
             elif t == "Simple query":
-                q.append((next(queries), True, r, [False]))
+                q.append([next(queries), True, r, False, None])
             elif t == "Execute":
-                q.append((stmt.get(s, ""), False, r, [False]))
-            elif q and t in ("Command completion", "Empty query", "Error", "Ready for query"):
-                text, simple, req, err = q[0]
-                err[0] |= t == "Error"
-                if simple == (t == "Ready for query"):
+                q.append([stmt.get(s, ""), False, r, False, None])
+            elif q and t not in login and not t.endswith("request") and \
+                    not t.endswith("message") and t not in ("Bind", "Describe", "Sync",
+                                                           "Parse", "Close", "Flush"):
+                head = q[0]
+                if t == "Ready for query" and not head[1]:
+                    continue  # it closes the previous batch; the Execute waits for its own
+                if head[4] is None:
+                    head[4] = ns(r)
+                head[3] |= t == "Error"
+                if head[1] == (t == "Ready for query") and (
+                        head[1] or t in ("Command completion", "Empty query", "Error")):
                     q.pop(0)
-                    out.append({"command": "query", "request": text,
-                                "status": "ERR" if err[0] else "OK",
-                                "latency_ns": ns(r) - ns(req)})
+                    out.append({"command": "query", "request": head[0],
+                                "status": "ERR" if head[3] else "OK",
+                                "latency_ns": head[4] - ns(head[2])})
     return out

@@ -55,7 +55,7 @@ def main():
         if not os.path.exists(cap):
             report(None, "l7 %s" % rel, "capture not present")
             continue
-        want = oracle(cap, decode) if decode else oracle(cap)
+        want = oracle(cap, decode)
         got = ours(netobs, cap)
         other = [r for r in got if r["protocol"] != proto]
         got = [r for r in got if r["protocol"] == proto]
