@@ -43,7 +43,7 @@ BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
 BENCH_BIN := $(BUILD)/tests/bench_wire
 TOOLS := $(BUILD)/tests/netem_fwd
 
-.PHONY: all test unit bench clean format check-format
+.PHONY: all test unit bench fuzz clean format check-format
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -137,9 +137,28 @@ $(BUILD)/tests/netem_fwd: tests/tools/netem_fwd.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
+# libFuzzer targets: the L7 parsers with one protocol forced each, and detection.
+L7_PARSER_SRCS := userspace/l7_conn.c userspace/l7_http.c userspace/l7_mysql.c \
+	userspace/l7_pgsql.c userspace/l7_redis.c userspace/l7_dns.c userspace/l7_sql.c
+FUZZ_PROTOS := http:L7_HTTP mysql:L7_MYSQL pgsql:L7_PGSQL redis:L7_REDIS dns:L7_DNS detect:L7_NONE
+FUZZ_BINS := $(foreach p,$(FUZZ_PROTOS),$(BUILD)/fuzz/fuzz_l7_$(firstword $(subst :, ,$(p))))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-D_GNU_SOURCE -Iinclude -Iuserspace
+
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_l7_$(1): tests/fuzz/fuzz_l7.c $(L7_PARSER_SRCS) $(wildcard userspace/l7*.h)
+	$$(call msg,FUZZ,$$@)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CLANG) $$(FUZZ_CFLAGS) -DFUZZ_PROTO=$(2) $$< $$(L7_PARSER_SRCS) -o $$@
+endef
+$(foreach p,$(FUZZ_PROTOS),$(eval $(call fuzz_rule,$(firstword $(subst :, ,$(p))),$(lastword $(subst :, ,$(p))))))
+
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run-fuzz.sh $(or $(FUZZ_SECONDS),60)
+
 unit: $(UNIT_BINS)
 
-test: bin/netobs-xdp bin/netobs-trafficgen $(UNIT_BINS) $(BPF_TEST_BINS) $(TOOLS) $(BUILD)/tests/bare_xdp.bpf.o
+test: bin/netobs-xdp bin/netobs-trafficgen $(UNIT_BINS) $(FUZZ_BINS) $(BPF_TEST_BINS) $(TOOLS) $(BUILD)/tests/bare_xdp.bpf.o
 	$(Q)tests/run-tests.sh
 
 bench: bin/netobs-xdp $(BENCH_BIN) $(BUILD)/tests/bench_fill $(BUILD)/tests/flood

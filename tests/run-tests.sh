@@ -49,9 +49,10 @@ else
 fi
 
 for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow "$BUILD"/tests/test_metrics "$BUILD"/tests/test_config \
-	"$BUILD"/tests/test_l7; do
+	"$BUILD"/tests/test_l7 "$BUILD"/tests/test_proc_ctx; do
 	run_suite "unit: $(basename "$t")" "$t"
 done
+run_suite "fuzz: L7 parsers, a short pass (make fuzz runs longer)" tests/fuzz/run-fuzz.sh 5
 run_suite "bpf: concurrency and GSO" "$BUILD"/tests/test_concurrency
 run_suite "bpf: verdicts, untouched packets, table full, ring buffer" "$BUILD"/tests/test_datapath
 run_suite "bpf: socket probes (kprobe variants load, tracepoints see a loopback exchange)" \
