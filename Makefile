@@ -112,6 +112,11 @@ $(BENCH_BIN): tests/bench/bench_wire.c $(LIB) $(BUILD)/tests/bare_xdp.bpf.o \
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
 
+$(BUILD)/tests/bench_l7: tests/bench/bench_l7.c $(LIB)
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
+
 $(BUILD)/tests/bench_fill: tests/bench/bench_fill.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
@@ -161,7 +166,8 @@ unit: $(UNIT_BINS)
 test: bin/netobs-xdp bin/netobs-trafficgen $(UNIT_BINS) $(FUZZ_BINS) $(BPF_TEST_BINS) $(TOOLS) $(BUILD)/tests/bare_xdp.bpf.o
 	$(Q)tests/run-tests.sh
 
-bench: bin/netobs-xdp $(BENCH_BIN) $(BUILD)/tests/bench_fill $(BUILD)/tests/flood
+bench: bin/netobs-xdp bin/netobs-trafficgen $(BENCH_BIN) $(BUILD)/tests/bench_fill \
+	$(BUILD)/tests/flood $(BUILD)/tests/bench_l7
 	$(Q)tests/bench/run-bench.sh
 
 format:

@@ -85,6 +85,15 @@ demo_live() {
 	fi
 }
 run_suite "readme: the live walkthrough script" demo_live
+demo_l7() {
+	if scripts/demo-l7.sh >"$BUILD/demo-l7.log" 2>&1; then
+		echo "PASS scripts/demo-l7.sh: curl against nginx appears as HTTP records at both sockets"
+	else
+		cat "$BUILD/demo-l7.log"
+		echo "FAIL scripts/demo-l7.sh"
+	fi
+}
+run_suite "readme: the socket-view walkthrough script" demo_l7
 run_suite "readme: the shown replay output is current" tests/integration/test_readme.sh
 
 echo

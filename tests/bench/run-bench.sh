@@ -33,3 +33,4 @@ if command -v perf >/dev/null && perf stat -e cpu-clock true >/dev/null 2>&1; th
 	rm -f "$data"
 fi
 tests/bench/bench_agent.sh
+tests/bench/bench_l7.sh
