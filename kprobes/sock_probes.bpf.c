@@ -70,13 +70,14 @@ struct call_args {
 	__u8 dir;
 	__u8 kind;
 	__u8 hook;
-	__u8 pad;
+	__u8 active; /* set at entry, cleared at exit */
 };
 
+/* A call in flight, per thread: task storage needs no hashing and no cleanup. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64); /* pid_tgid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct call_args);
 } calls SEC(".maps");
 
@@ -93,18 +94,6 @@ struct {
 	__type(key, __u64); /* struct sock address */
 	__type(value, struct sock_info);
 } socks SEC(".maps");
-
-struct snippet {
-	struct sock_data_event h;
-	__u8 data[L7_SNIPPET_MAX];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct snippet);
-} snippet_buf SEC(".maps");
 
 /* The kernel's smoothed RTT per socket, kept by sockops. */
 struct sk_rtt {
@@ -127,24 +116,27 @@ static __always_inline void count(__u32 idx)
 		(*v)++;
 }
 
-static __always_inline int enter_call(__u32 fd, __u64 buf, __u64 buflen, __u64 addr, __u8 dir,
-				      __u8 kind, __u8 hook)
+static __always_inline struct call_args *enter_call(__u32 fd, __u64 buf, __u64 buflen, __u64 addr,
+						    __u8 dir, __u8 kind, __u8 hook)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct call_args a = {
-		.buf = buf,
-		.buflen = buflen,
-		.addr = addr,
-		.fd = fd,
-		.dir = dir,
-		.kind = kind,
-		.hook = hook,
-	};
+	struct call_args *a;
 
-	if ((__u32)(id >> 32) == self_tgid)
-		return 0;
-	bpf_map_update_elem(&calls, &id, &a, BPF_ANY);
-	return 0;
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return NULL;
+	a = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!a)
+		return NULL;
+	a->buf = buf;
+	a->buflen = buflen;
+	a->addr = addr;
+	a->mlen = 0;
+	a->fd = fd;
+	a->dir = dir;
+	a->kind = kind;
+	a->hook = hook;
+	a->active = 1;
+	return a;
 }
 
 /* The socket behind a descriptor of the current task, or NULL. */
@@ -243,20 +235,20 @@ static __always_inline int signature(const __u8 *d, const struct sock_tuple *t)
 
 static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u64 len)
 {
+	struct sock_info *si, fresh = {};
+	struct sock_data_event *e;
+	struct sock_tuple t = {};
 	struct task_struct *task;
 	__u64 skey = (__u64)sk;
-	struct sock_info *si, fresh = {};
-	struct snippet *s;
-	__u32 zero = 0, n;
 	__u8 head[SIG_BYTES] = {};
+	__u32 n;
 	int i;
 
-	s = bpf_map_lookup_elem(&snippet_buf, &zero);
-	if (!s || sock_tuple(sk, &s->h.t))
+	if (sock_tuple(sk, &t))
 		return 0;
 	count(SCNT_CALLS);
-	if (!s->h.t.rport)
-		peer_from_user(&s->h.t, a->addr);
+	if (!t.rport)
+		peer_from_user(&t, a->addr);
 	si = bpf_map_lookup_elem(&socks, &skey);
 	if (!si) {
 		bpf_map_update_elem(&socks, &skey, &fresh, BPF_NOEXIST);
@@ -273,42 +265,45 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 		for (i = 0; i < SIG_BYTES; i++)
 			if (i >= len)
 				head[i] = 0;
-		if (!signature(head, &s->h.t)) {
+		if (!signature(head, &t)) {
 			si->misses++;
 			count(SCNT_FILTERED);
 			return 0;
 		}
 		si->interesting = 1;
 	}
+	/* Straight into the ring buffer: room for snippet_len, of which n are used. */
+	e = bpf_ringbuf_reserve(&sock_events, sizeof(*e) + snippet_len, 0);
+	if (!e) {
+		count(SCNT_RINGBUF_FULL);
+		return 0;
+	}
 	n = len < a->buflen ? len : a->buflen;
 	if (n > snippet_len)
 		n = snippet_len;
-	if (n > L7_SNIPPET_MAX)
-		n = L7_SNIPPET_MAX;
 	barrier_var(n);
-	if (n > L7_SNIPPET_MAX)
-		return 0;
-	if (bpf_probe_read_user(s->data, n, (void *)a->buf)) {
+	if (n > snippet_len || bpf_probe_read_user((void *)(e + 1), n, (void *)a->buf)) {
+		bpf_ringbuf_discard(e, 0);
 		count(SCNT_READ_FAULT);
 		return 0;
 	}
-	s->h.type = EV_SOCK_DATA;
-	s->h.pid = bpf_get_current_pid_tgid() >> 32;
-	s->h.ts_ns = bpf_ktime_get_ns();
-	s->h.sock_id = skey;
-	s->h.cgroup_id = bpf_get_current_cgroup_id();
+	e->type = EV_SOCK_DATA;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->sock_id = skey;
+	e->cgroup_id = bpf_get_current_cgroup_id();
 	/* The process's name, not the thread's (dig answers from "isc-net-0000"). */
 	task = (struct task_struct *)bpf_get_current_task();
-	BPF_CORE_READ_STR_INTO(&s->h.comm, task, group_leader, comm);
-	s->h.t.role = si->role;
-	s->h.dir = a->dir;
-	s->h.hook = a->hook;
-	s->h.len = len > 0xffffffffULL ? 0xffffffffU : (__u32)len;
-	s->h.cap = n;
-	if (bpf_ringbuf_output(&sock_events, s, sizeof(s->h) + n, 0))
-		count(SCNT_RINGBUF_FULL);
-	else
-		count(SCNT_SNIPPETS);
+	BPF_CORE_READ_STR_INTO(&e->comm, task, group_leader, comm);
+	e->t = t;
+	e->t.role = si->role;
+	e->dir = a->dir;
+	e->hook = a->hook;
+	e->pad = 0;
+	e->len = len > 0xffffffffULL ? 0xffffffffU : (__u32)len;
+	e->cap = n;
+	bpf_ringbuf_submit(e, 0);
+	count(SCNT_SNIPPETS);
 	return 0;
 }
 
@@ -324,12 +319,12 @@ static __always_inline void set_role(__u32 fd, __u8 role)
 
 static __always_inline int exit_call(long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct call_args *a = bpf_map_lookup_elem(&calls, &id);
+	struct call_args *a = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
 	struct sock *sk;
 
-	if (!a)
+	if (!a || !a->active)
 		return 0;
+	a->active = 0;
 	if (a->kind == CALL_CONNECT) {
 		if (ret == 0 || ret == -EINPROGRESS)
 			set_role(a->fd, SOCK_ROLE_CLIENT);
@@ -348,7 +343,6 @@ static __always_inline int exit_call(long ret)
 		if (sk)
 			emit_data(sk, a, (__u64)ret);
 	}
-	bpf_map_delete_elem(&calls, &id);
 	return 0;
 }
 
@@ -359,7 +353,8 @@ static __always_inline int enter_iov(__u32 fd, __u64 uiov, __u8 dir, __u8 hook)
 
 	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)uiov))
 		return 0;
-	return enter_call(fd, (__u64)iov.iov_base, iov.iov_len, 0, dir, CALL_IOV, hook);
+	enter_call(fd, (__u64)iov.iov_base, iov.iov_len, 0, dir, CALL_IOV, hook);
+	return 0;
 }
 
 static __always_inline int enter_msg(__u32 fd, __u64 umsg, __u8 dir, __u8 hook)
@@ -370,8 +365,8 @@ static __always_inline int enter_msg(__u32 fd, __u64 umsg, __u8 dir, __u8 hook)
 	if (bpf_probe_read_user(&m, sizeof(m), (void *)umsg) || !m.msg_iov ||
 	    bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
 		return 0;
-	return enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MSG,
-			  hook);
+	enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MSG, hook);
+	return 0;
 }
 
 /* sendmmsg/recvmmsg (libuv's UDP, resolvers): the first message of the vector. */
@@ -380,14 +375,13 @@ static __always_inline int enter_mmsg(__u32 fd, __u64 uvec, __u8 dir, __u8 hook)
 	struct mmsghdr *v = (struct mmsghdr *)uvec;
 	struct user_msghdr m = {};
 	struct iovec iov = {};
-	__u64 id = bpf_get_current_pid_tgid();
 	struct call_args *a;
 
 	if (bpf_probe_read_user(&m, sizeof(m), &v->msg_hdr) || !m.msg_iov ||
 	    bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
 		return 0;
-	enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MMSG, hook);
-	a = bpf_map_lookup_elem(&calls, &id);
+	a = enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MMSG,
+		       hook);
 	if (a)
 		a->mlen = (__u64)&v->msg_len;
 	return 0;
@@ -461,6 +455,7 @@ static __always_inline int tcp_event(const struct sock *sk, __u32 kind, __u32 sr
 	{                                                                                          \
 		const __u8 hook = HOOK_TRACEPOINT;                                                 \
 		body;                                                                              \
+		return 0;                                                                          \
 	}                                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
 	int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)                                   \
@@ -468,21 +463,20 @@ static __always_inline int tcp_event(const struct sock *sk, __u32 kind, __u32 sr
 		return exit_call(ctx->ret);                                                        \
 	}
 
-TP_SYSCALL(read, return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_RECV, CALL_PLAIN, hook))
-TP_SYSCALL(write,
-	   return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_SEND, CALL_PLAIN, hook))
+TP_SYSCALL(read, enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_RECV, CALL_PLAIN, hook))
+TP_SYSCALL(write, enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_SEND, CALL_PLAIN, hook))
 TP_SYSCALL(readv, return enter_iov(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
 TP_SYSCALL(writev, return enter_iov(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
-TP_SYSCALL(sendto, return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_SEND,
-				     CALL_PLAIN, hook))
-TP_SYSCALL(recvfrom, return enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_RECV,
-				       CALL_PLAIN, hook))
+TP_SYSCALL(sendto,
+	   enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_SEND, CALL_PLAIN, hook))
+TP_SYSCALL(recvfrom,
+	   enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_RECV, CALL_PLAIN, hook))
 TP_SYSCALL(sendmsg, return enter_msg(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
 TP_SYSCALL(recvmsg, return enter_msg(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
 TP_SYSCALL(sendmmsg, return enter_mmsg(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
 TP_SYSCALL(recvmmsg, return enter_mmsg(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
-TP_SYSCALL(connect, return enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_CONNECT, hook))
-TP_SYSCALL(accept4, return enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_ACCEPT, hook))
+TP_SYSCALL(connect, enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_CONNECT, hook))
+TP_SYSCALL(accept4, enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_ACCEPT, hook))
 
 SEC("tracepoint/syscalls/sys_enter_close")
 int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
@@ -498,6 +492,7 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 	{                                                                                          \
 		const __u8 hook = HOOK_KPROBE;                                                     \
 		body;                                                                              \
+		return 0;                                                                          \
 	}                                                                                          \
 	SEC("kretsyscall/" #name)                                                                  \
 	int BPF_KRETPROBE(ks_exit_##name, long ret)                                                \
@@ -509,18 +504,18 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 #define A5 int fd, __u64 buf, __u64 len, int flags, __u64 addr
 #define AV int fd, __u64 uptr
 
-KS_SYSCALL(read, A3, return enter_call(fd, buf, len, 0, SOCK_RECV, CALL_PLAIN, hook))
-KS_SYSCALL(write, A3, return enter_call(fd, buf, len, 0, SOCK_SEND, CALL_PLAIN, hook))
+KS_SYSCALL(read, A3, enter_call(fd, buf, len, 0, SOCK_RECV, CALL_PLAIN, hook))
+KS_SYSCALL(write, A3, enter_call(fd, buf, len, 0, SOCK_SEND, CALL_PLAIN, hook))
 KS_SYSCALL(readv, AV, return enter_iov(fd, uptr, SOCK_RECV, hook))
 KS_SYSCALL(writev, AV, return enter_iov(fd, uptr, SOCK_SEND, hook))
-KS_SYSCALL(sendto, A5, return enter_call(fd, buf, len, addr, SOCK_SEND, CALL_PLAIN, hook))
-KS_SYSCALL(recvfrom, A5, return enter_call(fd, buf, len, addr, SOCK_RECV, CALL_PLAIN, hook))
+KS_SYSCALL(sendto, A5, enter_call(fd, buf, len, addr, SOCK_SEND, CALL_PLAIN, hook))
+KS_SYSCALL(recvfrom, A5, enter_call(fd, buf, len, addr, SOCK_RECV, CALL_PLAIN, hook))
 KS_SYSCALL(sendmsg, AV, return enter_msg(fd, uptr, SOCK_SEND, hook))
 KS_SYSCALL(recvmsg, AV, return enter_msg(fd, uptr, SOCK_RECV, hook))
 KS_SYSCALL(sendmmsg, AV, return enter_mmsg(fd, uptr, SOCK_SEND, hook))
 KS_SYSCALL(recvmmsg, AV, return enter_mmsg(fd, uptr, SOCK_RECV, hook))
-KS_SYSCALL(connect, AV, return enter_call(fd, 0, 0, 0, 0, CALL_CONNECT, hook))
-KS_SYSCALL(accept4, AV, return enter_call(fd, 0, 0, 0, 0, CALL_ACCEPT, hook))
+KS_SYSCALL(connect, AV, enter_call(fd, 0, 0, 0, 0, CALL_CONNECT, hook))
+KS_SYSCALL(accept4, AV, enter_call(fd, 0, 0, 0, 0, CALL_ACCEPT, hook))
 
 SEC("ksyscall/close")
 int BPF_KSYSCALL(ks_enter_close, int fd)
