@@ -100,6 +100,11 @@ static void socket_metrics(FILE *f, struct agent_state *st)
 			ls->unmatched_responses);
 		fprintf(f, "netobs_l7_unpaired_total{kind=\"request\"} %llu\n",
 			ls->dropped_requests);
+		metric_head(f, "netobs_l7_untracked_snippets_total", "counter",
+			    "Snippets not parsed: their socket came when the table of L7 "
+			    "connections was full.");
+		fprintf(f, "netobs_l7_untracked_snippets_total %llu\n",
+			sock_view_untracked(st->sv));
 	}
 	pthread_mutex_unlock(&st->lock);
 }

@@ -244,6 +244,10 @@ int replay_run(const struct replay_opts *o)
 	fflush(o->out);
 	pr_info("replay: %s: %llu frames (%s), %zu flows, %zu L7 records, engine: %s\n", o->path,
 		frames, pcap_source_linktype(src), st.n, st.l7_n, b->ops->name);
+	if (l7.tab.full)
+		pr_warn("replay: %s: L7: %llu packets of connections beyond the %u tracked at once "
+			"were not parsed\n",
+			o->path, l7.tab.full, REPLAY_L7_CONNS);
 	if (l7.stats.unmatched_responses || l7.stats.dropped_requests)
 		pr_info("replay: %s: L7: %llu responses without a request seen, %llu requests "
 			"without a response\n",

@@ -448,6 +448,11 @@ const struct l7_stats *sock_view_l7_stats(struct sock_view *sv)
 	return &sv->stats;
 }
 
+__u64 sock_view_untracked(struct sock_view *sv)
+{
+	return sv->conns.full;
+}
+
 const char *sock_view_hooks(struct sock_view *sv)
 {
 	return sv->hooks;

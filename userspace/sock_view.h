@@ -47,6 +47,8 @@ struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct so
 int sock_view_poll(struct sock_view *sv);
 void sock_view_counters(struct sock_view *sv, __u64 out[SCNT_MAX]);
 const struct l7_stats *sock_view_l7_stats(struct sock_view *sv);
+/* Snippets of sockets beyond the connections tracked at once: not parsed. */
+__u64 sock_view_untracked(struct sock_view *sv);
 /*
  * The process behind a flow: its client's, else its server's, when a socket of
  * it was seen. 1, else 0.

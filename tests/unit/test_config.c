@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "sock_view.h"
 
 static char path[64];
 static char err[512];
@@ -104,12 +105,35 @@ static void test_bad_values(void **state)
 				      NULL };
 	const char *const secs[] = { "flows.timeouts.opening", "'-3'", "seconds", NULL };
 	const char *const path_[] = { "http.metrics_path", "'metrics'", NULL };
+	const char *const probes[] = { ":2:", "socket.probes", "'fentry'",
+				       "auto, tracepoint, kprobe", NULL };
+	const char *const snippet[] = { "l7.snippet_bytes", "'8192'", "16 to 4096", NULL };
+	const char *const enabled[] = { "socket.enabled", "'yes'", "true, false", NULL };
 
 	expect_error("ebpf:\n  sampling_rate: 0\n", rate);
 	expect_error("ebpf:\n  perf_buffer_size: 5000\n", pow2);
 	expect_error("log:\n  level: loud\n", level);
 	expect_error("flows:\n  timeouts:\n    opening: -3\n", secs);
 	expect_error("http:\n  metrics_path: metrics\n", path_);
+	expect_error("socket:\n  probes: fentry\n", probes);
+	expect_error("l7:\n  snippet_bytes: 8192\n", snippet);
+	expect_error("socket:\n  enabled: yes\n", enabled);
+}
+
+static void test_socket_and_l7(void **state)
+{
+	struct netobs_config c;
+
+	assert_int_equal(load("socket:\n  enabled: false\n  probes: kprobe\n"
+			      "  oci_bundle_roots: /run/a:/run/b\n"
+			      "l7:\n  snippet_bytes: 64\n  show_sql_literals: true\n",
+			      &c),
+			 0);
+	assert_int_equal(c.socket_view, 0);
+	assert_int_equal(c.probe_mode, PROBE_KPROBE);
+	assert_string_equal(c.bundle_roots, "/run/a:/run/b");
+	assert_int_equal(c.snippet_bytes, 64);
+	assert_int_equal(c.show_sql_literals, 1);
 }
 
 static void test_wrong_shape(void **state)
@@ -140,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_unknown_top_level),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_socket_and_l7),
 		cmocka_unit_test(test_wrong_shape),
 		cmocka_unit_test(test_missing_file),
 	};
