@@ -360,8 +360,11 @@ static void on_data(struct sock_view *sv, const struct sock_data_event *e, size_
 	en = conn_of(sv, e);
 	if (!en)
 		return;
-	en->conn.proc = *proc_of(sv, e->pid, e->comm, e->cgroup_id);
-	en->conn.has_proc = 1;
+	/* A socket can change hands (fork, SCM_RIGHTS): the latest user names it. */
+	if (!en->conn.has_proc || en->conn.proc.pid != e->pid) {
+		en->conn.proc = *proc_of(sv, e->pid, e->comm, e->cgroup_id);
+		en->conn.has_proc = 1;
+	}
 	note_flow_proc(sv, &en->key.flow, en->conn.side, e->pid);
 	server = en->conn.server_port == e->t.lport &&
 		 !memcmp(&en->conn.server, &e->t.laddr, sizeof(e->t.laddr));
