@@ -37,14 +37,15 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
- * Records go in without waking the reader (BPF_RB_NO_WAKEUP): the agent
- * drains the ring buffer on its own tick, so a wakeup per snippet would only
- * cost an irq_work on the hot path.
+ * Records go in without waking the reader: the agent drains the ring buffer on
+ * its own tick, and a wakeup per snippet would cost an irq_work on the hot
+ * path. Only once wakeup_bytes are waiting is the reader woken early.
  */
 
 /* Knobs set before load. */
 const volatile __u32 snippet_len = L7_SNIPPET_DEFAULT;
 const volatile __u32 self_tgid; /* the agent: its own reads and writes are not traced */
+const volatile __u64 wakeup_bytes = 1 << 20;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -113,6 +114,13 @@ struct {
 	__type(key, int);
 	__type(value, struct sk_rtt);
 } sk_rtts SEC(".maps");
+
+static __always_inline __u64 submit_flags(void)
+{
+	return bpf_ringbuf_query(&sock_events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
+}
 
 static __always_inline void count(__u32 idx)
 {
@@ -308,7 +316,7 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 	e->pad = 0;
 	e->len = len > 0xffffffffULL ? 0xffffffffU : (__u32)len;
 	e->cap = n;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, submit_flags());
 	count(SCNT_SNIPPETS);
 	return 0;
 }
@@ -414,7 +422,7 @@ static __always_inline int sock_closed(struct sock *sk)
 	e->sock_id = skey;
 	e->newstate = TCP_CLOSE;
 	sock_tuple(sk, &e->t);
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, submit_flags());
 	count(SCNT_STATE_EVENTS);
 	return 0;
 }
@@ -446,7 +454,7 @@ static __always_inline int tcp_event(const struct sock *sk, __u32 kind, __u32 sr
 	e->srtt_us = srtt_us;
 	if (sk)
 		sock_tuple(sk, &e->t);
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, submit_flags());
 	count(SCNT_TCP_EVENTS);
 	return 0;
 }
@@ -647,7 +655,7 @@ int sockops_rtt(struct bpf_sock_ops *o)
 		e->ts_ns = bpf_ktime_get_ns();
 		e->srtt_us = r->srtt_us;
 		sockops_tuple(o, &e->t);
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+		bpf_ringbuf_submit(e, submit_flags());
 		count(SCNT_TCP_EVENTS);
 		return 1;
 	}

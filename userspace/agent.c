@@ -303,7 +303,14 @@ int agent_run(const struct agent_opts *o)
 			pr_err("agent loop: %s\n", strerror(-err));
 			goto cleanup;
 		}
-		nanosleep(&tick, NULL);
+		if (st.sv)
+			err = sock_view_wait(st.sv, AGENT_TICK_NS / 1000000);
+		else
+			nanosleep(&tick, NULL);
+		if (err) {
+			pr_err("agent loop: %s\n", strerror(-err));
+			goto cleanup;
+		}
 	}
 	rc = 0;
 

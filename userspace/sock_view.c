@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
 #include <time.h>
 #include <unistd.h>
@@ -418,6 +419,14 @@ static int sweep_one(struct l7_entry *en, void *ctx)
 	return 1;
 }
 
+int sock_view_wait(struct sock_view *sv, int timeout_ms)
+{
+	struct epoll_event ev;
+	int n = epoll_wait(ring_buffer__epoll_fd(sv->rb), &ev, 1, timeout_ms);
+
+	return n < 0 && errno != EINTR ? -errno : 0;
+}
+
 int sock_view_poll(struct sock_view *sv)
 {
 	struct sweep_ctx s = { sv, mono_ns() };
@@ -499,6 +508,8 @@ struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct so
 	}
 	sv->skel->rodata->snippet_len = o->l7.snippet_bytes;
 	sv->skel->rodata->self_tgid = getpid();
+	/* Woken early once a quarter of the ring is waiting, else drained on the tick. */
+	sv->skel->rodata->wakeup_bytes = o->ringbuf_bytes / 4;
 	bpf_map__set_max_entries(sv->skel->maps.sock_events, o->ringbuf_bytes);
 	choose_hooks(sv);
 	err = sock_probes__load(sv->skel);

@@ -43,6 +43,8 @@ struct sock_view;
 
 /* NULL and errno on failure, with the reason logged. */
 struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct sock_view_sink *s);
+/* Sleep until the probes have much to deliver, or timeout_ms; 0 or -errno. */
+int sock_view_wait(struct sock_view *sv, int timeout_ms);
 /* Deliver what the probes sent; 0 or -errno. */
 int sock_view_poll(struct sock_view *sv);
 void sock_view_counters(struct sock_view *sv, __u64 out[SCNT_MAX]);
