@@ -29,6 +29,7 @@ void config_defaults(struct netobs_config *c)
 	c->probe_mode = PROBE_AUTO;
 	snprintf(c->bundle_roots, sizeof(c->bundle_roots), "%s", SOCK_DEFAULT_BUNDLE_ROOTS);
 	c->snippet_bytes = L7_SNIPPET_DEFAULT;
+	c->sock_ringbuf_bytes = SOCK_DEFAULT_RINGBUF;
 }
 
 enum kind { K_MAP, K_STR, K_PATH, K_U32, K_POW2, K_SECONDS, K_CHOICE };
@@ -90,6 +91,8 @@ static const struct key_spec keys[] = {
 	KEY("socket.probes", K_CHOICE, probe_mode, 0, 0, probe_modes, "auto, tracepoint, kprobe"),
 	KEY("socket.oci_bundle_roots", K_STR, bundle_roots, 0, 0, NULL,
 	    "directories separated by colons"),
+	KEY("socket.ringbuf_bytes", K_POW2, sock_ringbuf_bytes, 4096, 1U << 30, NULL,
+	    "a power of two from 4096 to 1073741824 (bytes)"),
 	MAP("l7"),
 	KEY("l7.snippet_bytes", K_U32, snippet_bytes, 16, L7_SNIPPET_MAX, NULL,
 	    "a whole number from 16 to 4096 (bytes)"),

@@ -23,6 +23,7 @@ struct netobs_config {
 	int socket_view;	       /* socket.enabled */
 	int probe_mode;		       /* socket.probes: enum probe_mode */
 	char bundle_roots[128];	       /* socket.oci_bundle_roots */
+	__u32 sock_ringbuf_bytes;      /* socket.ringbuf_bytes */
 	__u32 snippet_bytes;	       /* l7.snippet_bytes */
 	int show_sql_literals;	       /* l7.show_sql_literals */
 };

@@ -107,7 +107,7 @@ void sock_view_opts_default(struct sock_view_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	l7_options_default(&o->l7);
-	o->ringbuf_bytes = 8 << 20;
+	o->ringbuf_bytes = SOCK_DEFAULT_RINGBUF;
 	o->proc_root = "/proc";
 	o->bundle_roots = SOCK_DEFAULT_BUNDLE_ROOTS;
 }

@@ -30,6 +30,8 @@ struct sock_view_opts {
 	"/run/containerd/io.containerd.runtime.v2.task/k8s.io:"                                    \
 	"/run/containers/storage/overlay-containers"
 
+#define SOCK_DEFAULT_RINGBUF (8U << 20)
+
 void sock_view_opts_default(struct sock_view_opts *o);
 
 struct sock_view_sink {

@@ -36,10 +36,11 @@ events=()
 for round in 1 2 3; do
 	without+=("$(rr)")
 	coproc CONSUMER { "$BUILD"/tests/bench_l7 consume $((SECS + 2)); }
+	consumer=$CONSUMER_PID # bash unsets it when the coprocess ends
 	read -r _ <&"${CONSUMER[0]}" # "ready": the probes are attached
 	with+=("$(rr)")
 	read -r _ snippets _ records _ drops <&"${CONSUMER[0]}"
-	wait "$CONSUMER_PID" || true
+	wait "$consumer" || true
 	events+=("$snippets $records $drops")
 done
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
@@ -55,3 +56,23 @@ done
 set -- ${events[1]}
 awk -v s="$1" -v d="$3" -v t="$SECS" \
 	'BEGIN { printf "BENCH l7_events_per_s %.0f snippets/s through probes, ring buffer and parsers (drops: %d)\n", s / t, d }'
+
+# Where the time goes with the probes on: a fourth, unmeasured round under a
+# system-wide profile (perf disturbs what it watches, so never in the rounds above).
+if command -v perf >/dev/null && perf stat -e cpu-clock true >/dev/null 2>&1; then
+	coproc CONSUMER { "$BUILD"/tests/bench_l7 consume $((SECS + 2)); }
+	consumer=$CONSUMER_PID
+	read -r _ <&"${CONSUMER[0]}"
+	(sleep 0.5 && perf record -q -a -e cpu-clock -o "$BUILD/l7.perf" sleep 2 >/dev/null 2>&1) &
+	prof=$!
+	rr >/dev/null
+	wait "$prof" || true
+	cat <&"${CONSUMER[0]}" >/dev/null
+	wait "$consumer" || true
+	perf report -i "$BUILD/l7.perf" --sort symbol --stdio 2>/dev/null |
+		awk '$1 ~ /%$/ { sym = $3; pct = $1; gsub("%", "", pct)
+			if (sym ~ /^(__bpf_ringbuf_reserve|_raw_spin_unlock_irqrestore|copy_from_kernel_nofault|l7_table_find|frame|on_event|read_tsc)$/ || sym ~ /emit_data$/) {
+				sub(/^bpf_prog_[0-9a-f]+_/, "bpf:", sym)
+				printf "PROFILE %s %.1f %% of all samples, request/response loop with the probes\n", sym, pct } }'
+	rm -f "$BUILD/l7.perf"
+fi
