@@ -187,6 +187,14 @@ static int parse_engine_flag(int c, const char *arg, struct engine_flags *f)
 	}
 }
 
+/* The flags replay and attach share (ENGINE_OPTIONS, L7_OPTIONS): 1 taken, 0 not, -1 bad. */
+static int parse_shared_flag(int c, const char *arg, struct engine_flags *ef, struct l7_options *l7)
+{
+	int i = parse_engine_flag(c, arg, ef);
+
+	return i ? i : parse_l7_flag(c, arg, l7);
+}
+
 static void apply_engine_flags(const struct engine_flags *f, __u32 *max_flows, __u32 *sampling,
 			       struct wire_timeouts *t)
 {
@@ -229,9 +237,7 @@ static int cmd_replay(int argc, char **argv)
 	o.wire.replay_clock = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		i = parse_engine_flag(c, optarg, &ef);
-		if (!i)
-			i = parse_l7_flag(c, optarg, &o.l7);
+		i = parse_shared_flag(c, optarg, &ef, &o.l7);
 		if (i < 0)
 			return 2;
 		if (i)
@@ -330,9 +336,7 @@ static int cmd_attach(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		i = parse_engine_flag(c, optarg, &ef);
-		if (!i)
-			i = parse_l7_flag(c, optarg, &flag.l7);
+		i = parse_shared_flag(c, optarg, &ef, &flag.l7);
 		if (i < 0)
 			return 2;
 		if (i)
