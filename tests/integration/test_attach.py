@@ -511,6 +511,10 @@ def bad_flags():
             (["attach", "a0", "--mode", "turbo"], 2, ["--mode", "'turbo'", "native", "generic",
                                                       "auto"]),
             (["attach", "a0", "--listen", "localhost"], 2, ["--listen", "'localhost'"]),
+            (["attach", "a0", "--probes", "fentry"], 2, ["--probes", "'fentry'", "auto",
+                                                         "tracepoint", "kprobe"]),
+            (["attach", "a0", "--snippet-bytes", "9000"], 2, ["--snippet-bytes", "'9000'",
+                                                              "16 to 4096"]),
             (["attach"], 2, ["name at least one interface"]),
             (["frobnicate"], 2, ["unknown command", "attach"])):
         p = sh(BIN, *args, ns=NS_A)

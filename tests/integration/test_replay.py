@@ -163,5 +163,7 @@ with tempfile.TemporaryDirectory() as tmp:
                  ["--max-flows", "'0'"])
     expect_error("error: bad --timeout", ["replay", "--timeout", "idle=3", wifi], 2,
                  ["--timeout", "'idle'", "established"])
+    expect_error("error: bad --snippet-bytes", ["replay", "--snippet-bytes", "5", wifi], 2,
+                 ["--snippet-bytes", "'5'", "16 to 4096"])
 
 sys.exit(summary())
