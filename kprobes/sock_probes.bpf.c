@@ -118,8 +118,8 @@ struct {
 static __always_inline __u64 submit_flags(void)
 {
 	return bpf_ringbuf_query(&sock_events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
-		       ? BPF_RB_FORCE_WAKEUP
-		       : BPF_RB_NO_WAKEUP;
+		   ? BPF_RB_FORCE_WAKEUP
+		   : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void count(__u32 idx)
