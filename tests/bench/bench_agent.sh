@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # Agent benchmarks: a UDP flood over a veth pair without and with the agent
+# (whole, and with --no-socket-view)
 # (rounds alternate, so both see the same machine), then the agent's scrape
 # time and memory with 100k flows in its table.
 set -euo pipefail
@@ -61,6 +62,7 @@ flood() {
 without=()
 bare=()
 with=()
+wire=()
 for _ in $(seq "$ROUNDS"); do
 	without+=("$(flood)")
 	# A bare XDP_PASS program: native XDP alone moves veth to its NAPI path.
@@ -70,16 +72,23 @@ for _ in $(seq "$ROUNDS"); do
 	start_agent
 	with+=("$(flood)")
 	stop_agent
+	# The wire view alone: the socket probes also run on every sendmmsg of the flood.
+	start_agent --no-socket-view
+	wire+=("$(flood)")
+	stop_agent
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 wo=$(median "${without[@]}")
 wb=$(median "${bare[@]}")
 wi=$(median "${with[@]}")
+ww=$(median "${wire[@]}")
 echo "BENCH veth_pps_without $wo packets/s"
 echo "BENCH veth_pps_bare_xdp $wb packets/s"
 echo "BENCH veth_pps_with $wi packets/s"
+echo "BENCH veth_pps_with_wire_only $ww packets/s"
 awk -v a="$wo" -v b="$wi" 'BEGIN { printf "BENCH veth_pps_loss_pct %.1f %%\n", (a - b) * 100 / a }'
 awk -v a="$wb" -v b="$wi" 'BEGIN { printf "BENCH veth_pps_loss_vs_bare_xdp_pct %.1f %%\n", (a - b) * 100 / a }'
+awk -v a="$wb" -v b="$ww" 'BEGIN { printf "BENCH veth_pps_wire_only_loss_vs_bare_xdp_pct %.1f %%\n", (a - b) * 100 / a }'
 
 start_agent --max-flows $((N_FLOWS + 10000))
 ip netns exec ${NS}a $BUILD/tests/bench_fill ba0 "$N_FLOWS" >/dev/null
