@@ -4,19 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_bytes.h"
 #include "l7_table.h"
 
 #define L7_TABLE_BUCKETS 16384
 
 static __u32 key_hash(const struct l7_key *k)
 {
-	const __u8 *p = (const __u8 *)k;
-	__u32 h = 2166136261U;
-	size_t i;
-
-	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619U;
-	return h;
+	return hash_bytes(k, sizeof(*k));
 }
 
 int l7_table_init(struct l7_table *t, __u32 max)

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 
+#include "hash_bytes.h"
 #include "l7_table.h"
 #include "log.h"
 #include "sock_probes.skel.h"
@@ -268,13 +269,7 @@ static void tuple_key(const struct sock_tuple *t, struct flow_key *k)
 
 static __u32 flow_slot(const struct flow_key *k)
 {
-	const __u8 *b = (const __u8 *)k;
-	__u32 h = 2166136261U;
-	size_t i;
-
-	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ b[i]) * 16777619U;
-	return h % FLOW_PROC_SLOTS;
+	return hash_bytes(k, sizeof(*k)) % FLOW_PROC_SLOTS;
 }
 
 static void note_flow_proc(struct sock_view *sv, const struct flow_key *k, int side, __u32 pid)
@@ -318,6 +313,7 @@ static struct l7_entry *conn_of(struct sock_view *sv, const struct sock_data_eve
 	const struct sock_tuple *t = &e->t;
 	struct l7_key k = { .sock = e->sock_id };
 	struct l7_entry *en;
+	int server;
 
 	tuple_key(t, &k.flow);
 	en = l7_table_find(&sv->conns, &k);
@@ -326,13 +322,14 @@ static struct l7_entry *conn_of(struct sock_view *sv, const struct sock_data_eve
 	en = l7_table_add(&sv->conns, &k);
 	if (!en)
 		return NULL;
-	if (is_server(t))
+	server = is_server(t);
+	if (server)
 		l7_conn_init(&en->conn, &sv->opts.l7, t->proto == IPPROTO_TCP, t->family, &t->raddr,
 			     t->rport, &t->laddr, t->lport);
 	else
 		l7_conn_init(&en->conn, &sv->opts.l7, t->proto == IPPROTO_TCP, t->family, &t->laddr,
 			     t->lport, &t->raddr, t->rport);
-	en->conn.side = is_server(t) ? L7_SIDE_SERVER : L7_SIDE_CLIENT;
+	en->conn.side = server ? L7_SIDE_SERVER : L7_SIDE_CLIENT;
 	return en;
 }
 
