@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """What the integration tests share: one line per check, the closing
-"N passed, N failed, N skipped" line, and waiting for captures to settle."""
+"N passed, N failed, N skipped" line, waiting for captures to settle, and
+running a command in a network namespace."""
 import collections
 import os
+import subprocess
 import time
 
 _results = collections.Counter()
@@ -33,3 +35,10 @@ def wait_stable(paths, quiet_s=1.0, limit_s=15):
         elif time.time() - since >= quiet_s:
             return
         time.sleep(0.1)
+
+
+def sh(*cmd, ns=None, check=False, **kw):
+    """Run cmd (inside network namespace ns, if given) and capture its output."""
+    if ns:
+        cmd = ("ip", "netns", "exec", ns) + cmd
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)

@@ -22,7 +22,7 @@ import sys
 import textwrap
 import time
 
-from checks import report, summary, wait_stable
+from checks import report, sh, summary, wait_stable
 
 BIN, BARE, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 CAPTURES = [os.path.abspath(a) for a in sys.argv[4:]]
@@ -31,12 +31,6 @@ NS_A, NS_B = TAG + "a", TAG + "b"
 A4, B4 = "10.88.0.1", "10.88.0.2"
 PORT = 19435
 procs = []
-
-
-def sh(*cmd, ns=None, check=False, **kw):
-    if ns:
-        cmd = ("ip", "netns", "exec", ns) + cmd
-    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
 
 
 def spawn(*cmd, ns, **kw):

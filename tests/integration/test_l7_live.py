@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import l7_oracle
-from checks import report, summary, wait_stable
+from checks import report, sh, summary, wait_stable
 
 BIN, TG, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 TAG = "nxl7%d" % os.getpid()
@@ -28,12 +28,6 @@ C4, S4 = "10.79.0.1", "10.79.0.2"
 LISTEN = "127.0.0.1:9571"
 HTTP_PORT, REDIS_PORT, MYSQL_PORT, MOCK_PORT, PG_PORT = 8080, 6390, 3306, 3307, 5432
 PG_BIN = "/usr/lib/postgresql/15/bin"
-
-
-def sh(*cmd, ns=None, check=False, **kw):
-    if ns:
-        cmd = ("ip", "netns", "exec", ns) + cmd
-    return subprocess.run(cmd, capture_output=True, text=True, check=check, **kw)
 
 
 def spawn(*cmd, ns, log):
