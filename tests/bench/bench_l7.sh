@@ -30,14 +30,19 @@ rr() {
 	rm -f "$BUILD"/rr.*
 }
 
+# The socket probes and a consumer counting what they send; returns once attached.
+start_consumer() {
+	coproc CONSUMER { "$BUILD"/tests/bench_l7 consume $((SECS + 2)); }
+	consumer=$CONSUMER_PID # bash unsets it when the coprocess ends
+	read -r _ <&"${CONSUMER[0]}" # "ready": the probes are attached
+}
+
 without=()
 with=()
 events=()
 for round in 1 2 3; do
 	without+=("$(rr)")
-	coproc CONSUMER { "$BUILD"/tests/bench_l7 consume $((SECS + 2)); }
-	consumer=$CONSUMER_PID # bash unsets it when the coprocess ends
-	read -r _ <&"${CONSUMER[0]}" # "ready": the probes are attached
+	start_consumer
 	with+=("$(rr)")
 	read -r _ snippets _ records _ drops <&"${CONSUMER[0]}"
 	wait "$consumer" || true
@@ -60,9 +65,7 @@ awk -v s="$1" -v d="$3" -v t="$SECS" \
 # Where the time goes with the probes on: a fourth, unmeasured round under a
 # system-wide profile (perf disturbs what it watches, so never in the rounds above).
 if command -v perf >/dev/null && perf stat -e cpu-clock true >/dev/null 2>&1; then
-	coproc CONSUMER { "$BUILD"/tests/bench_l7 consume $((SECS + 2)); }
-	consumer=$CONSUMER_PID
-	read -r _ <&"${CONSUMER[0]}"
+	start_consumer
 	(sleep 0.5 && perf record -q -a -e cpu-clock -o "$BUILD/l7.perf" sleep 2 >/dev/null 2>&1) &
 	prof=$!
 	rr >/dev/null
