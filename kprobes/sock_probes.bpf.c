@@ -37,20 +37,33 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
- * Records go in without waking the reader: the agent drains the ring buffer on
+ * Records go in without waking the reader: the agent drains the ring buffers on
  * its own tick, and a wakeup per snippet would cost an irq_work on the hot
- * path. Only once wakeup_bytes are waiting is the reader woken early.
+ * path. Only once wakeup_bytes are waiting in a ring is the reader woken early.
  */
 
 /* Knobs set before load. */
 const volatile __u32 snippet_len = L7_SNIPPET_DEFAULT;
 const volatile __u32 self_tgid; /* the agent: its own reads and writes are not traced */
-const volatile __u64 wakeup_bytes = 1 << 20;
+const volatile __u64 wakeup_bytes = 1 << 18;
+
+/*
+ * One ring buffer per CPU, created and sized by the agent: a single ring's
+ * lock and positions would move between CPUs on every record. A socket's
+ * records must still reach the reader in order, so a socket keeps the ring of
+ * its last record until the reader has consumed that record (see sock_ring).
+ */
+struct sock_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+};
 
 struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);
-} sock_events SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* the number of possible CPUs, set before load */
+	__type(key, __u32);
+	__array(values, struct sock_ring);
+} sock_rings SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -69,6 +82,7 @@ enum call_kind {
 };
 
 struct call_args {
+	__u64 sk; /* the socket of a read or write, found at entry */
 	__u64 buf;
 	__u64 buflen;
 	__u64 addr; /* sockaddr of sendto/recvfrom/sendmsg/recvmsg, or 0 */
@@ -93,6 +107,13 @@ struct sock_info {
 	__u8 interesting; /* a payload matched a protocol signature */
 	__u8 misses;
 	__u8 pad;
+	/* The last process to use the socket and its name, read again only when it changes. */
+	__u32 pid;
+	char comm[16];
+	/* The ring of the socket's last record, and that ring's producer position after it. */
+	__u32 ring;
+	__u32 pad2;
+	__u64 ring_pos;
 };
 
 struct {
@@ -102,24 +123,59 @@ struct {
 	__type(value, struct sock_info);
 } socks SEC(".maps");
 
-/* The kernel's smoothed RTT per socket, kept by sockops. */
-struct sk_rtt {
-	__u32 srtt_us;
-	__u32 samples;
+/*
+ * A snippet is built here and copied to the ring buffer at its own size: a
+ * reservation must be of constant size, and one of snippet_len for every call
+ * would spread a few hundred used bytes over cache lines the reader then misses.
+ */
+struct snippet {
+	struct sock_data_event e;
+	__u8 data[L7_SNIPPET_MAX];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sk_rtt);
-} sk_rtts SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct snippet);
+} snippet_buf SEC(".maps");
 
-static __always_inline __u64 submit_flags(void)
+static __always_inline __u64 submit_flags(void *ring)
 {
-	return bpf_ringbuf_query(&sock_events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
-		   ? BPF_RB_FORCE_WAKEUP
-		   : BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									  : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void *cpu_ring(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&sock_rings, &cpu);
+}
+
+/*
+ * The ring for a socket's next record: this CPU's, unless the socket's previous
+ * record sits unread in another CPU's ring (its thread moved), where the reader
+ * could otherwise see the two out of order.
+ */
+static __always_inline void *sock_ring(struct sock_info *si)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *ring;
+
+	if (si->ring != cpu) {
+		ring = bpf_map_lookup_elem(&sock_rings, &si->ring);
+		if (ring && bpf_ringbuf_query(ring, BPF_RB_CONS_POS) < si->ring_pos)
+			return ring;
+		si->ring = cpu;
+	}
+	return bpf_map_lookup_elem(&sock_rings, &cpu);
+}
+
+/* After a record went into ring: where the reader must be before the socket may move on. */
+static __always_inline void sock_ring_used(struct sock_info *si, void *ring)
+{
+	si->ring_pos = bpf_ringbuf_query(ring, BPF_RB_PROD_POS);
 }
 
 static __always_inline void count(__u32 idx)
@@ -130,17 +186,16 @@ static __always_inline void count(__u32 idx)
 		(*v)++;
 }
 
-static __always_inline struct call_args *enter_call(__u32 fd, __u64 buf, __u64 buflen, __u64 addr,
-						    __u8 dir, __u8 kind, __u8 hook)
+static __always_inline struct call_args *enter_call(__u64 sk, __u32 fd, __u64 buf, __u64 buflen,
+						    __u64 addr, __u8 dir, __u8 kind, __u8 hook)
 {
 	struct call_args *a;
 
-	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
-		return NULL;
 	a = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!a)
 		return NULL;
+	a->sk = sk;
 	a->buf = buf;
 	a->buflen = buflen;
 	a->addr = addr;
@@ -153,23 +208,36 @@ static __always_inline struct call_args *enter_call(__u32 fd, __u64 buf, __u64 b
 	return a;
 }
 
+/*
+ * Kernel objects are read with plain loads through their BTF types, which the
+ * JIT turns into guarded moves, not a helper call each: bpf_rdonly_cast gives
+ * a pointer that came as a number (a tracepoint field, a file's private_data)
+ * its type back.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+static __always_inline struct sock *sock_btf(const void *sk)
+{
+	return bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
+}
+
 /* The socket behind a descriptor of the current task, or NULL. */
 static __always_inline struct sock *fd_sock(__u32 fd)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds;
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = t->files->fdt;
 	struct file *f = NULL;
 	struct socket *so;
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	/* The descriptor array is a pointer to pointers: no type to load through. */
+	if (fd >= fdt->max_fds ||
+	    bpf_probe_read_kernel(&f, sizeof(f), (void *)((__u64)fdt->fd + fd * sizeof(f))) || !f)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+	f = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+	if ((f->f_inode->i_mode & S_IFMT) != S_IFSOCK)
 		return NULL;
-	so = BPF_CORE_READ(f, private_data);
-	return so ? BPF_CORE_READ(so, sk) : NULL;
+	so = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
+	return so->sk;
 }
 
 static __always_inline void addr_v4(struct netobs_addr *a, __u32 be)
@@ -180,26 +248,78 @@ static __always_inline void addr_v4(struct netobs_addr *a, __u32 be)
 	a->w[3] = be;
 }
 
-/* 5-tuple of a TCP or UDP socket; -1 for anything else. */
+/* 5-tuple of a TCP or UDP socket (a BTF pointer); -1 for anything else. */
 static __always_inline int sock_tuple(const struct sock *sk, struct sock_tuple *t)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+	const struct sock_common *c = &sk->__sk_common;
+	__u16 family = c->skc_family;
+	__u16 proto = sk->sk_protocol;
+	int i;
 
 	if ((family != AF_INET && family != AF_INET6) ||
 	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
 		return -1;
 	t->proto = proto;
 	t->family = family == AF_INET ? 4 : 6;
-	t->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	t->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	t->lport = c->skc_num;
+	t->rport = bpf_ntohs(c->skc_dport);
 	if (family == AF_INET) {
-		addr_v4(&t->laddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
-		addr_v4(&t->raddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+		addr_v4(&t->laddr, c->skc_rcv_saddr);
+		addr_v4(&t->raddr, c->skc_daddr);
 	} else {
-		BPF_CORE_READ_INTO(&t->laddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32);
-		BPF_CORE_READ_INTO(&t->raddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32);
+		for (i = 0; i < 4; i++) {
+			t->laddr.w[i] = c->skc_v6_rcv_saddr.in6_u.u6_addr32[i];
+			t->raddr.w[i] = c->skc_v6_daddr.in6_u.u6_addr32[i];
+		}
 	}
+	return 0;
+}
+
+/*
+ * The TCP or UDP socket behind fd, when a read or write on it is worth
+ * following to its exit: not the agent's own, and not a socket whose payload
+ * already failed the signatures. Everything else costs only this.
+ */
+static __always_inline __u64 traced_sock(__u32 fd)
+{
+	struct sock_info *si;
+	struct sock *sk;
+	__u64 skey;
+	__u16 family, proto;
+
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	sk = fd_sock(fd);
+	if (!sk)
+		return 0;
+	family = sk->__sk_common.skc_family;
+	proto = sk->sk_protocol;
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
+		return 0;
+	skey = (__u64)sk;
+	si = bpf_map_lookup_elem(&socks, &skey);
+	if (si && !si->interesting && si->misses >= SOCK_MISSES_MAX)
+		return 0;
+	return skey;
+}
+
+/* A read or write: its arguments are kept for the exit, when the data is in the buffer. */
+static __always_inline int enter_data(__u32 fd, __u64 buf, __u64 buflen, __u64 addr, __u8 dir,
+				      __u8 hook)
+{
+	__u64 sk = traced_sock(fd);
+
+	if (sk)
+		enter_call(sk, fd, buf, buflen, addr, dir, CALL_PLAIN, hook);
+	return 0;
+}
+
+/* connect and accept4: the socket's role is set at exit, when the call succeeded. */
+static __always_inline int enter_role(__u32 fd, __u8 kind, __u8 hook)
+{
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) != self_tgid)
+		enter_call(0, fd, 0, 0, 0, 0, kind, hook);
 	return 0;
 }
 
@@ -253,7 +373,10 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 	struct sock_data_event *e;
 	struct sock_tuple t = {};
 	struct task_struct *task;
+	struct snippet *s;
 	__u64 skey = (__u64)sk;
+	__u32 zero = 0;
+	void *ring;
 	__u8 head[SIG_BYTES] = {};
 	__u32 n;
 	int i;
@@ -286,18 +409,15 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 		}
 		si->interesting = 1;
 	}
-	/* Straight into the ring buffer: room for snippet_len, of which n are used. */
-	e = bpf_ringbuf_reserve(&sock_events, sizeof(*e) + snippet_len, 0);
-	if (!e) {
-		count(SCNT_RINGBUF_FULL);
+	s = bpf_map_lookup_elem(&snippet_buf, &zero);
+	if (!s)
 		return 0;
-	}
+	e = &s->e;
 	n = len < a->buflen ? len : a->buflen;
 	if (n > snippet_len)
 		n = snippet_len;
 	barrier_var(n);
-	if (n > snippet_len || bpf_probe_read_user((void *)(e + 1), n, (void *)a->buf)) {
-		bpf_ringbuf_discard(e, 0);
+	if (n > L7_SNIPPET_MAX || bpf_probe_read_user(s->data, n, (void *)a->buf)) {
 		count(SCNT_READ_FAULT);
 		return 0;
 	}
@@ -306,9 +426,13 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 	e->ts_ns = bpf_ktime_get_ns();
 	e->sock_id = skey;
 	e->cgroup_id = bpf_get_current_cgroup_id();
-	/* The process's name, not the thread's (dig answers from "isc-net-0000"). */
-	task = (struct task_struct *)bpf_get_current_task();
-	BPF_CORE_READ_STR_INTO(&e->comm, task, group_leader, comm);
+	if (si->pid != e->pid) {
+		/* The process's name, not the thread's (dig answers from "isc-net-0000"). */
+		task = (struct task_struct *)bpf_get_current_task();
+		BPF_CORE_READ_STR_INTO(&si->comm, task, group_leader, comm);
+		si->pid = e->pid;
+	}
+	__builtin_memcpy(e->comm, si->comm, sizeof(e->comm));
 	e->t = t;
 	e->t.role = si->role;
 	e->dir = a->dir;
@@ -316,7 +440,12 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 	e->pad = 0;
 	e->len = len > 0xffffffffULL ? 0xffffffffU : (__u32)len;
 	e->cap = n;
-	bpf_ringbuf_submit(e, submit_flags());
+	ring = sock_ring(si);
+	if (!ring || bpf_ringbuf_output(ring, s, sizeof(*e) + n, submit_flags(ring))) {
+		count(SCNT_RINGBUF_FULL);
+		return 0;
+	}
+	sock_ring_used(si, ring);
 	count(SCNT_SNIPPETS);
 	return 0;
 }
@@ -349,13 +478,11 @@ static __always_inline int exit_call(long ret)
 		/* ret counts messages: the first one's byte count is in its mmsghdr */
 		__u32 n = 0;
 
-		sk = fd_sock(a->fd);
-		if (sk && !bpf_probe_read_user(&n, sizeof(n), (void *)a->mlen) && n)
+		sk = sock_btf((void *)a->sk);
+		if (!bpf_probe_read_user(&n, sizeof(n), (void *)a->mlen) && n)
 			emit_data(sk, a, n);
 	} else if (ret > 0) {
-		sk = fd_sock(a->fd);
-		if (sk)
-			emit_data(sk, a, (__u64)ret);
+		emit_data(sock_btf((void *)a->sk), a, (__u64)ret);
 	}
 	return 0;
 }
@@ -364,10 +491,11 @@ static __always_inline int exit_call(long ret)
 static __always_inline int enter_iov(__u32 fd, __u64 uiov, __u8 dir, __u8 hook)
 {
 	struct iovec iov = {};
+	__u64 sk = traced_sock(fd);
 
-	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)uiov))
+	if (!sk || bpf_probe_read_user(&iov, sizeof(iov), (void *)uiov))
 		return 0;
-	enter_call(fd, (__u64)iov.iov_base, iov.iov_len, 0, dir, CALL_IOV, hook);
+	enter_call(sk, fd, (__u64)iov.iov_base, iov.iov_len, 0, dir, CALL_IOV, hook);
 	return 0;
 }
 
@@ -375,11 +503,13 @@ static __always_inline int enter_msg(__u32 fd, __u64 umsg, __u8 dir, __u8 hook)
 {
 	struct user_msghdr m = {};
 	struct iovec iov = {};
+	__u64 sk = traced_sock(fd);
 
-	if (bpf_probe_read_user(&m, sizeof(m), (void *)umsg) || !m.msg_iov ||
+	if (!sk || bpf_probe_read_user(&m, sizeof(m), (void *)umsg) || !m.msg_iov ||
 	    bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
 		return 0;
-	enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MSG, hook);
+	enter_call(sk, fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MSG,
+		   hook);
 	return 0;
 }
 
@@ -390,27 +520,32 @@ static __always_inline int enter_mmsg(__u32 fd, __u64 uvec, __u8 dir, __u8 hook)
 	struct user_msghdr m = {};
 	struct iovec iov = {};
 	struct call_args *a;
+	__u64 sk = traced_sock(fd);
 
-	if (bpf_probe_read_user(&m, sizeof(m), &v->msg_hdr) || !m.msg_iov ||
+	if (!sk || bpf_probe_read_user(&m, sizeof(m), &v->msg_hdr) || !m.msg_iov ||
 	    bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
 		return 0;
-	a = enter_call(fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MMSG,
+	a = enter_call(sk, fd, (__u64)iov.iov_base, iov.iov_len, (__u64)m.msg_name, dir, CALL_MMSG,
 		       hook);
 	if (a)
 		a->mlen = (__u64)&v->msg_len;
 	return 0;
 }
 
-/* A socket that ends: userspace finishes its conversation. */
+/* A socket that ends: userspace finishes its conversation, after the socket's last record. */
 static __always_inline int sock_closed(struct sock *sk)
 {
 	struct sock_state_event *e;
+	struct sock_info *si;
 	__u64 skey = (__u64)sk;
+	void *ring;
 
-	if (!bpf_map_lookup_elem(&socks, &skey))
+	si = bpf_map_lookup_elem(&socks, &skey);
+	if (!si)
 		return 0;
+	ring = sock_ring(si);
 	bpf_map_delete_elem(&socks, &skey);
-	e = bpf_ringbuf_reserve(&sock_events, sizeof(*e), 0);
+	e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
 	if (!e) {
 		count(SCNT_RINGBUF_FULL);
 		return 0;
@@ -422,7 +557,7 @@ static __always_inline int sock_closed(struct sock *sk)
 	e->sock_id = skey;
 	e->newstate = TCP_CLOSE;
 	sock_tuple(sk, &e->t);
-	bpf_ringbuf_submit(e, submit_flags());
+	bpf_ringbuf_submit(e, submit_flags(ring));
 	count(SCNT_STATE_EVENTS);
 	return 0;
 }
@@ -439,9 +574,10 @@ static __always_inline int enter_close(__u32 fd)
 
 static __always_inline int tcp_event(const struct sock *sk, __u32 kind, __u32 srtt_us)
 {
+	void *ring = cpu_ring();
 	struct sock_tcp_event *e;
 
-	e = bpf_ringbuf_reserve(&sock_events, sizeof(*e), 0);
+	e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
 	if (!e) {
 		count(SCNT_RINGBUF_FULL);
 		return 0;
@@ -454,7 +590,7 @@ static __always_inline int tcp_event(const struct sock *sk, __u32 kind, __u32 sr
 	e->srtt_us = srtt_us;
 	if (sk)
 		sock_tuple(sk, &e->t);
-	bpf_ringbuf_submit(e, submit_flags());
+	bpf_ringbuf_submit(e, submit_flags(ring));
 	count(SCNT_TCP_EVENTS);
 	return 0;
 }
@@ -477,20 +613,18 @@ static __always_inline int tcp_event(const struct sock *sk, __u32 kind, __u32 sr
 		return exit_call(ctx->ret);                                                        \
 	}
 
-TP_SYSCALL(read, enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_RECV, CALL_PLAIN, hook))
-TP_SYSCALL(write, enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_SEND, CALL_PLAIN, hook))
+TP_SYSCALL(read, return enter_data(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_RECV, hook))
+TP_SYSCALL(write, return enter_data(TP_ARG(0), TP_ARG(1), TP_ARG(2), 0, SOCK_SEND, hook))
 TP_SYSCALL(readv, return enter_iov(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
 TP_SYSCALL(writev, return enter_iov(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
-TP_SYSCALL(sendto,
-	   enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_SEND, CALL_PLAIN, hook))
-TP_SYSCALL(recvfrom,
-	   enter_call(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_RECV, CALL_PLAIN, hook))
+TP_SYSCALL(sendto, return enter_data(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_SEND, hook))
+TP_SYSCALL(recvfrom, return enter_data(TP_ARG(0), TP_ARG(1), TP_ARG(2), TP_ARG(4), SOCK_RECV, hook))
 TP_SYSCALL(sendmsg, return enter_msg(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
 TP_SYSCALL(recvmsg, return enter_msg(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
 TP_SYSCALL(sendmmsg, return enter_mmsg(TP_ARG(0), TP_ARG(1), SOCK_SEND, hook))
 TP_SYSCALL(recvmmsg, return enter_mmsg(TP_ARG(0), TP_ARG(1), SOCK_RECV, hook))
-TP_SYSCALL(connect, enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_CONNECT, hook))
-TP_SYSCALL(accept4, enter_call(TP_ARG(0), 0, 0, 0, 0, CALL_ACCEPT, hook))
+TP_SYSCALL(connect, return enter_role(TP_ARG(0), CALL_CONNECT, hook))
+TP_SYSCALL(accept4, return enter_role(TP_ARG(0), CALL_ACCEPT, hook))
 
 SEC("tracepoint/syscalls/sys_enter_close")
 int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
@@ -518,18 +652,18 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 #define A5 int fd, __u64 buf, __u64 len, int flags, __u64 addr
 #define AV int fd, __u64 uptr
 
-KS_SYSCALL(read, A3, enter_call(fd, buf, len, 0, SOCK_RECV, CALL_PLAIN, hook))
-KS_SYSCALL(write, A3, enter_call(fd, buf, len, 0, SOCK_SEND, CALL_PLAIN, hook))
+KS_SYSCALL(read, A3, return enter_data(fd, buf, len, 0, SOCK_RECV, hook))
+KS_SYSCALL(write, A3, return enter_data(fd, buf, len, 0, SOCK_SEND, hook))
 KS_SYSCALL(readv, AV, return enter_iov(fd, uptr, SOCK_RECV, hook))
 KS_SYSCALL(writev, AV, return enter_iov(fd, uptr, SOCK_SEND, hook))
-KS_SYSCALL(sendto, A5, enter_call(fd, buf, len, addr, SOCK_SEND, CALL_PLAIN, hook))
-KS_SYSCALL(recvfrom, A5, enter_call(fd, buf, len, addr, SOCK_RECV, CALL_PLAIN, hook))
+KS_SYSCALL(sendto, A5, return enter_data(fd, buf, len, addr, SOCK_SEND, hook))
+KS_SYSCALL(recvfrom, A5, return enter_data(fd, buf, len, addr, SOCK_RECV, hook))
 KS_SYSCALL(sendmsg, AV, return enter_msg(fd, uptr, SOCK_SEND, hook))
 KS_SYSCALL(recvmsg, AV, return enter_msg(fd, uptr, SOCK_RECV, hook))
 KS_SYSCALL(sendmmsg, AV, return enter_mmsg(fd, uptr, SOCK_SEND, hook))
 KS_SYSCALL(recvmmsg, AV, return enter_mmsg(fd, uptr, SOCK_RECV, hook))
-KS_SYSCALL(connect, AV, enter_call(fd, 0, 0, 0, 0, CALL_CONNECT, hook))
-KS_SYSCALL(accept4, AV, enter_call(fd, 0, 0, 0, 0, CALL_ACCEPT, hook))
+KS_SYSCALL(connect, AV, return enter_role(fd, CALL_CONNECT, hook))
+KS_SYSCALL(accept4, AV, return enter_role(fd, CALL_ACCEPT, hook))
 
 SEC("ksyscall/close")
 int BPF_KSYSCALL(ks_enter_close, int fd)
@@ -544,49 +678,49 @@ int tp_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	if (ctx->protocol != IPPROTO_TCP || ctx->newstate != TCP_CLOSE)
 		return 0;
-	return sock_closed((struct sock *)ctx->skaddr);
+	return sock_closed(sock_btf(ctx->skaddr));
 }
 
 SEC("kprobe/tcp_set_state")
 int BPF_KPROBE(kp_sock_state, struct sock *sk, int state)
 {
-	return state == TCP_CLOSE ? sock_closed(sk) : 0;
+	return state == TCP_CLOSE ? sock_closed(sock_btf(sk)) : 0;
 }
 
 SEC("tracepoint/tcp/tcp_retransmit_skb")
 int tp_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 {
-	return tcp_event(ctx->skaddr, SOCK_TCP_RETRANSMIT, 0);
+	return tcp_event(sock_btf(ctx->skaddr), SOCK_TCP_RETRANSMIT, 0);
 }
 
 SEC("kprobe/tcp_retransmit_skb")
 int BPF_KPROBE(kp_tcp_retransmit, struct sock *sk)
 {
-	return tcp_event(sk, SOCK_TCP_RETRANSMIT, 0);
+	return tcp_event(sock_btf(sk), SOCK_TCP_RETRANSMIT, 0);
 }
 
 SEC("tracepoint/tcp/tcp_send_reset")
 int tp_tcp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
 {
-	return tcp_event(ctx->skaddr, SOCK_TCP_SEND_RESET, 0);
+	return tcp_event(sock_btf(ctx->skaddr), SOCK_TCP_SEND_RESET, 0);
 }
 
 SEC("kprobe/tcp_send_active_reset")
 int BPF_KPROBE(kp_tcp_send_reset, struct sock *sk)
 {
-	return tcp_event(sk, SOCK_TCP_SEND_RESET, 0);
+	return tcp_event(sock_btf(sk), SOCK_TCP_SEND_RESET, 0);
 }
 
 SEC("tracepoint/tcp/tcp_receive_reset")
 int tp_tcp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
 {
-	return tcp_event(ctx->skaddr, SOCK_TCP_RECV_RESET, 0);
+	return tcp_event(sock_btf(ctx->skaddr), SOCK_TCP_RECV_RESET, 0);
 }
 
 SEC("kprobe/tcp_reset")
 int BPF_KPROBE(kp_tcp_receive_reset, struct sock *sk)
 {
-	return tcp_event(sk, SOCK_TCP_RECV_RESET, 0);
+	return tcp_event(sock_btf(sk), SOCK_TCP_RECV_RESET, 0);
 }
 
 /* ---- sockops on the cgroup v2 root: the kernel's RTT, reported when a socket closes ---- */
@@ -617,34 +751,25 @@ SEC("sockops")
 int sockops_rtt(struct bpf_sock_ops *o)
 {
 	struct sock_tcp_event *e;
-	struct bpf_sock *sk;
-	struct sk_rtt *r;
+	void *ring;
 
 	if (o->family != AF_INET && o->family != AF_INET6)
 		return 1;
 	switch (o->op) {
 	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
 	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
-		bpf_sock_ops_cb_flags_set(o, BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);
-		return 1;
-	case BPF_SOCK_OPS_RTT_CB:
-		sk = o->sk; /* one read: the verifier tracks its NULL check */
-		if (!sk)
-			return 1;
-		r = bpf_sk_storage_get(&sk_rtts, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-		if (r) {
-			r->srtt_us = o->srtt_us >> 3; /* the kernel keeps it scaled by 8 */
-			r->samples++;
-		}
+		/*
+		 * State changes only: the smoothed RTT is read from the socket when it
+		 * closes, so no callback runs per ACK.
+		 */
+		bpf_sock_ops_cb_flags_set(o, BPF_SOCK_OPS_STATE_CB_FLAG);
 		return 1;
 	case BPF_SOCK_OPS_STATE_CB:
-		sk = o->sk;
-		if (o->args[1] != TCP_CLOSE || !sk)
+		/* srtt_us is 0 until the first sample; the kernel keeps it scaled by 8. */
+		if (o->args[1] != TCP_CLOSE || !o->srtt_us)
 			return 1;
-		r = bpf_sk_storage_get(&sk_rtts, sk, 0, 0);
-		if (!r || !r->samples)
-			return 1;
-		e = bpf_ringbuf_reserve(&sock_events, sizeof(*e), 0);
+		ring = cpu_ring();
+		e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
 		if (!e) {
 			count(SCNT_RINGBUF_FULL);
 			return 1;
@@ -653,9 +778,9 @@ int sockops_rtt(struct bpf_sock_ops *o)
 		e->type = EV_SOCK_TCP;
 		e->kind = SOCK_TCP_RTT;
 		e->ts_ns = bpf_ktime_get_ns();
-		e->srtt_us = r->srtt_us;
+		e->srtt_us = o->srtt_us >> 3;
 		sockops_tuple(o, &e->t);
-		bpf_ringbuf_submit(e, submit_flags());
+		bpf_ringbuf_submit(e, submit_flags(ring));
 		count(SCNT_TCP_EVENTS);
 		return 1;
 	}

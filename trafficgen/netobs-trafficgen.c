@@ -18,9 +18,10 @@ static void usage(FILE *out)
 	    "                                                log in, send SQL (default SELECT 1;)\n"
 	    "  http-client --connect HOST:PORT [--path P] [--count N] [--keepalive]\n"
 	    "  bench-server --listen HOST:PORT\n"
-	    "  bench-client --connect HOST:PORT [--seconds S] [--size BYTES]\n"
+	    "  bench-client --connect HOST:PORT [--seconds S] [--size BYTES] [--raw]\n"
 	    "                                                request/response loop; prints the "
-	    "rate\n",
+	    "rate\n"
+	    "                                                (--raw: heads of no known protocol)\n",
 	    out);
 }
 
@@ -49,12 +50,13 @@ int main(int argc, char **argv)
 		{ "keepalive", no_argument, NULL, 'k' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "size", required_argument, NULL, 'z' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	const char *mode, *listen = NULL, *connect = NULL, *query = "SELECT 1;", *path = "/";
 	double count = 1, seconds = 5, size = 128, v;
-	int c, keepalive = 0, count_set = 0;
+	int c, keepalive = 0, count_set = 0, raw = 0;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
@@ -78,6 +80,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			keepalive = 1;
+			break;
+		case 'r':
+			raw = 1;
 			break;
 		case 'n':
 			if (number("--count", optarg, 0, 1e9, &count))
@@ -111,7 +116,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "bench-server") && listen)
 		return tg_bench_server(listen);
 	if (!strcmp(mode, "bench-client") && connect)
-		return tg_bench_client(connect, seconds, (size_t)size);
+		return tg_bench_client(connect, seconds, (size_t)size, raw);
 	fprintf(stderr,
 		"netobs-trafficgen: '%s' needs %s (modes: mysql-server, mysql-client, "
 		"http-client, bench-server, bench-client)\n",

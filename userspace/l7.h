@@ -18,6 +18,7 @@
 #define NETOBS_L7_H
 
 #include <stddef.h>
+#include <string.h>
 #include <linux/types.h>
 
 #include "netobs.h"
@@ -52,13 +53,12 @@ enum l7_status_kind {
 	L7_STATUS_TEXT, /* OK, ERR, NOERROR, NXDOMAIN, ... */
 };
 
+/* Scalars first: a record is cleared up to command, and its text is copied by length. */
 struct l7_record {
 	int protocol; /* enum l7_proto */
 	int family;   /* 4 or 6 */
 	struct netobs_addr client, server;
 	__u16 client_port, server_port;
-	char command[L7_COMMAND_MAX];
-	char request[L7_REQUEST_MAX]; /* "" when unknown */
 	int status_kind;
 	int status_code;
 	char status[16];
@@ -70,7 +70,9 @@ struct l7_record {
 	__u64 req_ns, resp_ns;
 	int side; /* enum l7_side: where the exchange was seen */
 	int has_proc;
-	struct proc_ctx proc;
+	char command[L7_COMMAND_MAX];
+	char request[L7_REQUEST_MAX]; /* "" when unknown */
+	struct proc_ctx proc;	      /* when has_proc */
 };
 
 /* One message found by a framer. */
@@ -86,9 +88,7 @@ struct l7_msg {
 	/* requests */
 	int no_response; /* e.g. MySQL COM_QUIT: nothing will answer it */
 	int flags;	 /* protocol-specific, kept with the pending request */
-	char command[L7_COMMAND_MAX];
-	char request[L7_REQUEST_MAX];
-	__u32 id; /* DNS transaction id: responses match by id, not by order */
+	__u32 id;	 /* DNS transaction id: responses match by id, not by order */
 	/* responses */
 	int ends;      /* completes the oldest pending request */
 	int batch_end; /* PostgreSQL ReadyForQuery: what is still pending was not answered */
@@ -100,7 +100,12 @@ struct l7_msg {
 	char error_code[16];
 	int rcode;
 	int is_error;
+	/* Request text last: a message is cleared and copied up to here (L7_MSG_HEAD). */
+	char command[L7_COMMAND_MAX];
+	char request[L7_REQUEST_MAX];
 };
+
+#define L7_MSG_HEAD offsetof(struct l7_msg, command)
 
 /* l7_msg.flags common to all protocols; protocols use the low byte. */
 #define L7F_BATCH_CLOSE 0x100 /* PostgreSQL Sync or Query: later answers belong to a new batch */
@@ -205,6 +210,15 @@ const char *l7_side_name(int side);
 
 /* Copy at most n bytes of text, as a NUL-terminated string that fits dst. */
 void l7_copy_text(char *dst, size_t dst_len, const __u8 *src, size_t n);
+
+/* A NUL-terminated string into dst[size], copying only its length. */
+static inline void l7_copy_str(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 /*
  * SQL with literals replaced by ?, NUL-terminated in dst. "..." is a string

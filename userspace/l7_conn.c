@@ -106,21 +106,21 @@ static void emit_record(struct l7_conn *c, const struct l7_pending *req, const s
 {
 	struct l7_record r;
 
-	memset(&r, 0, sizeof(r));
+	memset(&r, 0, offsetof(struct l7_record, command));
 	r.protocol = c->proto;
 	r.family = c->family;
 	r.client = c->client;
 	r.server = c->server;
 	r.client_port = c->client_port;
 	r.server_port = c->server_port;
-	memcpy(r.command, req->command, sizeof(r.command));
-	memcpy(r.request, req->request, sizeof(r.request));
+	l7_copy_str(r.command, req->command, sizeof(r.command));
+	l7_copy_str(r.request, req->request, sizeof(r.request));
 	r.status_kind = rsp->status_kind;
 	r.status_code = rsp->status_code;
-	memcpy(r.status, rsp->status, sizeof(r.status));
+	l7_copy_str(r.status, rsp->status, sizeof(r.status));
 	r.has_error_code = rsp->has_error_code;
 	r.error_code_num = rsp->error_code_num;
-	memcpy(r.error_code, rsp->error_code, sizeof(r.error_code));
+	l7_copy_str(r.error_code, rsp->error_code, sizeof(r.error_code));
 	r.rcode = c->proto == L7_DNS ? rsp->rcode : -1;
 	r.is_error = rsp->is_error;
 	r.req_ns = req->ts;
@@ -194,8 +194,8 @@ static void on_request(struct l7_conn *c, const struct l7_msg *m, __u64 ts, l7_e
 	p->id = m->id;
 	p->flags = m->flags;
 	p->batch = c->batch_c2s;
-	memcpy(p->command, m->command, sizeof(p->command));
-	memcpy(p->request, m->request, sizeof(p->request));
+	l7_copy_str(p->command, m->command, sizeof(p->command));
+	l7_copy_str(p->request, m->request, sizeof(p->request));
 }
 
 static void on_dns_response(struct l7_conn *c, const struct l7_msg *m, __u64 ts, l7_emit_fn emit,
@@ -249,7 +249,8 @@ static void on_response(struct l7_conn *c, const struct l7_msg *m, __u64 ts, l7_
 			return;
 		}
 		c->resp_open = 1;
-		c->resp = *m;
+		memcpy(&c->resp, m,
+		       L7_MSG_HEAD); /* the response's fields; its text is the request's */
 		c->resp_ts = ts;
 	} else {
 		note_response(c, m);
@@ -334,7 +335,8 @@ static __s64 frame(struct l7_conn *c, int dir, const __u8 *buf, size_t cap, __u6
 
 		if (!avail) /* the snippet ends: the rest is unseen payload */
 			return len;
-		memset(&m, 0, sizeof(m));
+		memset(&m, 0, L7_MSG_HEAD);
+		m.command[0] = m.request[0] = '\0';
 		r = ops->parse(c, dir, buf + off, avail, len - off, c->qlen ? q_at(c, 0) : NULL,
 			       &m);
 		if (r == L7P_MORE)

@@ -46,44 +46,50 @@ static int http_detect(int dir, const __u8 *p, size_t cap, __u16 server_port, in
 	return is_status_line(p, cap);
 }
 
-/* Value of header `name` (with its colon) in the head p[0..n), or NULL. */
-static const __u8 *header(const __u8 *p, size_t n, const char *name, size_t *vlen)
+/* The value of a header line p[0..eol) named `name` (with its colon), or NULL. */
+static const __u8 *header_value(const __u8 *p, size_t eol, const char *name, size_t nl,
+				size_t *vlen)
 {
-	size_t nl = strlen(name);
-	long eol;
+	const __u8 *v = p + nl;
 
-	while ((eol = l7_find_crlf(p, n)) > 0) {
-		if ((size_t)eol > nl && !strncasecmp((const char *)p, name, nl)) {
-			const __u8 *v = p + nl;
-
-			while (v < p + eol && (*v == ' ' || *v == '\t'))
-				v++;
-			*vlen = (size_t)(p + eol - v);
-			return v;
-		}
-		p += eol + 2;
-		n -= (size_t)eol + 2;
-	}
-	return NULL;
+	if (eol <= nl || strncasecmp((const char *)p, name, nl))
+		return NULL;
+	while (v < p + eol && (*v == ' ' || *v == '\t'))
+		v++;
+	*vlen = (size_t)(p + eol - v);
+	return v;
 }
 
 /*
  * Bytes of body after a head of hlen bytes, or -1 when the head does not
- * say (chunked, or a response delimited by the connection's close).
+ * say (chunked, or a response delimited by the connection's close). One pass
+ * over the lines: a line is compared only when its first letter could match.
  */
 static long long body_len(const __u8 *h, size_t hlen, int is_request)
 {
+	static const char te[] = "transfer-encoding:", cl[] = "content-length:";
+	long long body = is_request ? 0 : -1;
+	int seen_cl = 0;
 	const __u8 *v;
+	__u64 n;
 	size_t vl;
-	__u64 cl;
+	long eol;
 
-	v = header(h, hlen, "transfer-encoding:", &vl);
-	if (v && vl >= 7 && !strncasecmp((const char *)v + vl - 7, "chunked", 7))
-		return -1;
-	v = header(h, hlen, "content-length:", &vl);
-	if (v && l7_parse_u64(v, vl, &cl) == vl && vl)
-		return (long long)cl;
-	return is_request ? 0 : -1;
+	for (; (eol = l7_find_crlf(h, hlen)) > 0; h += eol + 2, hlen -= (size_t)eol + 2) {
+		__u8 first = h[0] | 0x20;
+
+		if (first == 't' && (v = header_value(h, (size_t)eol, te, sizeof(te) - 1, &vl))) {
+			if (vl >= 7 && !strncasecmp((const char *)v + vl - 7, "chunked", 7))
+				return -1;
+		} else if (first == 'c' && !seen_cl &&
+			   (v = header_value(h, (size_t)eol, cl, sizeof(cl) - 1, &vl))) {
+			/* The first Content-Length counts, as long as no chunked coding follows. */
+			seen_cl = 1;
+			if (vl && l7_parse_u64(v, vl, &n) == vl)
+				body = (long long)n;
+		}
+	}
+	return body;
 }
 
 /*
@@ -92,12 +98,16 @@ static long long body_len(const __u8 *h, size_t hlen, int is_request)
  */
 static int head_end(const __u8 *p, size_t cap, __u64 len, size_t *hlen)
 {
-	const __u8 *e = memmem(p, cap, "\r\n\r\n", 4);
+	const __u8 *q = p, *end = p + cap;
 
 	*hlen = 0;
-	if (e) {
-		*hlen = (size_t)(e - p) + 4;
-		return L7P_MSG;
+	/* The first "\r\n\r\n": found from its last byte, a rarer one to look for than '\r'. */
+	while (q < end && (q = memchr(q, '\n', (size_t)(end - q)))) {
+		if (q - p >= 3 && q[-1] == '\r' && q[-2] == '\n' && q[-3] == '\r') {
+			*hlen = (size_t)(q - p) + 1;
+			return L7P_MSG;
+		}
+		q++;
 	}
 	if (cap == len && len < L7_HEAD_MAX)
 		return L7P_MORE;

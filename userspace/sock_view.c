@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 
@@ -91,6 +92,8 @@ struct flow_proc {
 struct sock_view {
 	struct sock_probes *skel;
 	struct ring_buffer *rb;
+	int *ring_fds; /* one ring buffer per possible CPU */
+	int n_rings;
 	struct bpf_link *links[2 * N_PAIRS + 1];
 	int n_links;
 	int cg_fd;
@@ -452,6 +455,27 @@ void sock_view_counters(struct sock_view *sv, __u64 out[SCNT_MAX])
 				out[i] += vals[c];
 }
 
+int sock_view_probe_cost(struct sock_view *sv, __u64 *run_ns, __u64 *calls)
+{
+	struct bpf_program *p;
+
+	*run_ns = *calls = 0;
+	bpf_object__for_each_program (p, sv->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		const char *name = bpf_program__name(p);
+
+		if (bpf_program__fd(p) < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			return -errno;
+		*run_ns += info.run_time_ns;
+		if (!strncmp(name, "tp_exit_", 8) || !strncmp(name, "ks_exit_", 8))
+			*calls += info.run_cnt;
+	}
+	return 0;
+}
+
 const struct l7_stats *sock_view_l7_stats(struct sock_view *sv)
 {
 	return &sv->stats;
@@ -476,12 +500,84 @@ void sock_view_close(struct sock_view *sv)
 	ring_buffer__free(sv->rb);
 	for (i = sv->n_links - 1; i >= 0; i--)
 		bpf_link__destroy(sv->links[i]);
+	for (i = 0; i < sv->n_rings; i++)
+		close(sv->ring_fds[i]);
+	free(sv->ring_fds);
 	if (sv->cg_fd >= 0)
 		close(sv->cg_fd);
 	sock_probes__destroy(sv->skel);
 	l7_table_free(&sv->conns);
 	free(sv->flows);
 	free(sv);
+}
+
+/*
+ * The probes read kernel objects through bpf_rdonly_cast (Linux 6.2): without
+ * it the load would fail on an unresolved extern, so say what is missing.
+ */
+static int kernel_has_rdonly_cast(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int found;
+
+	if (!btf)
+		return -errno;
+	found = btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+	btf__free(btf);
+	return found ? 0 : -EOPNOTSUPP;
+}
+
+/*
+ * One ring per possible CPU, together ringbuf_bytes: each a power of two of at
+ * least SOCK_MIN_CPU_RING. The reader is woken early once a quarter of a ring
+ * is waiting, else drains them all on its tick.
+ */
+static int create_rings(struct sock_view *sv)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, err;
+	__u32 per = SOCK_MIN_CPU_RING;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	while ((__u64)per * 2 * ncpu <= sv->opts.ringbuf_bytes)
+		per *= 2;
+	sv->ring_fds = calloc(ncpu, sizeof(*sv->ring_fds));
+	if (!sv->ring_fds)
+		return -ENOMEM;
+	for (sv->n_rings = 0; sv->n_rings < ncpu; sv->n_rings++) {
+		fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, per, NULL);
+		if (fd < 0) {
+			err = -errno;
+			pr_err("socket view: creating CPU %d's ring buffer: %s\n", sv->n_rings,
+			       strerror(-err));
+			return err;
+		}
+		sv->ring_fds[sv->n_rings] = fd;
+	}
+	sv->skel->rodata->wakeup_bytes = per / 4;
+	bpf_map__set_max_entries(sv->skel->maps.sock_rings, ncpu);
+	pr_info("socket view: %d ring buffers of %u KB\n", ncpu, per >> 10);
+	/* The first ring is the outer map's template: only its type must match. */
+	return bpf_map__set_inner_map_fd(sv->skel->maps.sock_rings, sv->ring_fds[0]);
+}
+
+/* After load: each CPU's slot points to its ring, and one reader drains them all. */
+static int fill_rings(struct sock_view *sv)
+{
+	int outer = bpf_map__fd(sv->skel->maps.sock_rings);
+	__u32 i;
+
+	for (i = 0; i < (__u32)sv->n_rings; i++) {
+		if (bpf_map_update_elem(outer, &i, &sv->ring_fds[i], BPF_ANY))
+			return -errno;
+		if (!sv->rb)
+			sv->rb = ring_buffer__new(sv->ring_fds[i], on_event, sv, NULL);
+		else if (ring_buffer__add(sv->rb, sv->ring_fds[i], on_event, sv))
+			return -errno;
+		if (!sv->rb)
+			return -errno;
+	}
+	return 0;
 }
 
 struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct sock_view_sink *s)
@@ -497,6 +593,13 @@ struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct so
 	sv->flows = calloc(FLOW_PROC_SLOTS, sizeof(*sv->flows));
 	if (!sv->flows || l7_table_init(&sv->conns, SOCK_CONNS_MAX))
 		goto fail;
+	err = kernel_has_rdonly_cast();
+	if (err) {
+		pr_err("socket view: the kernel's BTF has no bpf_rdonly_cast kfunc (Linux 6.2 and "
+		       "later), which the probes read sockets with: %s\n",
+		       strerror(-err));
+		goto fail;
+	}
 	sv->skel = sock_probes__open();
 	if (!sv->skel) {
 		err = -errno;
@@ -505,23 +608,21 @@ struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct so
 	}
 	sv->skel->rodata->snippet_len = o->l7.snippet_bytes;
 	sv->skel->rodata->self_tgid = getpid();
-	/* Woken early once a quarter of the ring is waiting, else drained on the tick. */
-	sv->skel->rodata->wakeup_bytes = o->ringbuf_bytes / 4;
-	bpf_map__set_max_entries(sv->skel->maps.sock_events, o->ringbuf_bytes);
+	err = create_rings(sv);
+	if (err)
+		goto fail;
 	choose_hooks(sv);
 	err = sock_probes__load(sv->skel);
 	if (err) {
 		pr_err("socket view: loading the probes: %s\n", strerror(-err));
 		goto fail;
 	}
+	err = fill_rings(sv);
+	if (err)
+		goto fail;
 	err = attach_all(sv);
 	if (err)
 		goto fail;
-	sv->rb = ring_buffer__new(bpf_map__fd(sv->skel->maps.sock_events), on_event, sv, NULL);
-	if (!sv->rb) {
-		err = -errno;
-		goto fail;
-	}
 	return sv;
 fail:
 	sock_view_close(sv);

@@ -20,7 +20,7 @@ enum probe_mode {
 struct sock_view_opts {
 	struct l7_options l7;
 	enum probe_mode mode;
-	__u32 ringbuf_bytes;
+	__u32 ringbuf_bytes;	  /* all CPUs' ring buffers together */
 	const char *bundle_roots; /* OCI bundle directories for pod names (colon-separated) */
 	const char *proc_root;	  /* "/proc" */
 	const char *cgroup_root;  /* cgroup v2 mount for sockops; NULL: found in /proc/mounts */
@@ -31,6 +31,7 @@ struct sock_view_opts {
 	"/run/containers/storage/overlay-containers"
 
 #define SOCK_DEFAULT_RINGBUF (8U << 20)
+#define SOCK_MIN_CPU_RING (64U << 10)
 
 void sock_view_opts_default(struct sock_view_opts *o);
 
@@ -50,6 +51,12 @@ int sock_view_wait(struct sock_view *sv, int timeout_ms);
 /* Deliver what the probes sent; 0 or -errno. */
 int sock_view_poll(struct sock_view *sv);
 void sock_view_counters(struct sock_view *sv, __u64 out[SCNT_MAX]);
+/*
+ * What the probes cost, while the kernel's BPF run-time statistics are on
+ * (bpf_enable_stats): the run time of all of them, and how many system calls
+ * they traced to the end (runs of the syscall exit probes).
+ */
+int sock_view_probe_cost(struct sock_view *sv, __u64 *run_ns, __u64 *calls);
 const struct l7_stats *sock_view_l7_stats(struct sock_view *sv);
 /* Snippets of sockets beyond the connections tracked at once: not parsed. */
 __u64 sock_view_untracked(struct sock_view *sv);

@@ -1,21 +1,32 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * L7 pipeline figures for make bench.
- *   bench_l7 consume SECONDS   load the socket probes, count what arrives for
- *                              SECONDS: snippets, records, ring-buffer drops
+ *   bench_l7 consume SECONDS [stats]
+ *                              load the socket probes, count what arrives until
+ *                              SIGINT or SECONDS: snippets, records, ring-buffer
+ *                              drops; with "stats", also the probes' own run time
+ *                              per traced call, from the kernel's BPF statistics
  *   bench_l7 parse N           the userspace half alone: N HTTP request and
  *                              response snippets through the parser and pairing
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "log.h"
 #include "sock_view.h"
 
 static unsigned long long records;
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
 
 static void on_l7(void *ctx, const struct l7_record *r)
 {
@@ -30,34 +41,47 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int consume(double seconds)
+static int consume(double seconds, int stats)
 {
 	struct sock_view_sink sink = { .l7 = on_l7 };
 	struct timespec tick = { 0, 1000000 };
 	struct sock_view_opts o;
 	struct sock_view *sv;
-	__u64 c[SCNT_MAX];
+	__u64 c[SCNT_MAX], run_ns, calls;
+	int stats_fd = -1;
 	double end;
 
 	sock_view_opts_default(&o);
 	/* Room for this machine's stalls: a few hundred ms of snippets at full rate. */
 	o.ringbuf_bytes = 64U << 20;
 	log_set_level(LOG_ERROR);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	/* The kernel times every program run while this descriptor is open. */
+	if (stats && (stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME)) < 0) {
+		perror("bench_l7: BPF run-time statistics");
+		return 1;
+	}
 	sv = sock_view_open(&o, &sink);
 	if (!sv)
 		return 1;
 	printf("ready\n");
 	fflush(stdout);
 	end = now() + seconds;
-	while (now() < end) {
+	while (!stop && now() < end) {
 		sock_view_poll(sv);
 		nanosleep(&tick, NULL);
 	}
 	sock_view_poll(sv);
 	sock_view_counters(sv, c);
-	printf("snippets %llu records %llu drops %llu\n", c[SCNT_SNIPPETS], records,
+	printf("snippets %llu records %llu drops %llu", c[SCNT_SNIPPETS], records,
 	       c[SCNT_RINGBUF_FULL]);
+	if (stats && !sock_view_probe_cost(sv, &run_ns, &calls))
+		printf(" ns_per_call %.0f calls %llu", calls ? (double)run_ns / calls : 0.0, calls);
+	printf("\n");
 	sock_view_close(sv);
+	if (stats_fd >= 0)
+		close(stats_fd);
 	return 0;
 }
 
@@ -92,10 +116,10 @@ static int parse(long n)
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "consume"))
-		return consume(atof(argv[2]));
+	if ((argc == 3 || (argc == 4 && !strcmp(argv[3], "stats"))) && !strcmp(argv[1], "consume"))
+		return consume(atof(argv[2]), argc == 4);
 	if (argc == 3 && !strcmp(argv[1], "parse"))
 		return parse(atol(argv[2]));
-	fprintf(stderr, "usage: bench_l7 consume SECONDS | parse N\n");
+	fprintf(stderr, "usage: bench_l7 consume SECONDS [stats] | parse N\n");
 	return 2;
 }

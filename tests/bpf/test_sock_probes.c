@@ -4,18 +4,28 @@
  * the tracepoint variants attach, and a keep-alive HTTP exchange over
  * loopback by a child process comes back as exactly its two records, with
  * the child's pid and comm, and a server response time per request.
+ *
+ * Each CPU has its own ring buffer, so a second exchange moves both ends to
+ * the other CPU between every read and write: the records must still pair
+ * each request with its own response, whether the reader drains the rings
+ * during the exchange or only after it (when every socket's records sit in
+ * more than one ring unless the probes keep them in one).
  */
 #include <arpa/inet.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 
+#include <bpf/libbpf.h>
+
 #include "bpf_test.h"
 #include "sock_view.h"
 
-#define MAX_RECS 16
+#define MAX_RECS 256
+#define HOPS 60 /* requests of the exchange that changes CPU */
 
 static struct l7_record recs[MAX_RECS];
 static int nrecs, nsrt;
@@ -87,6 +97,98 @@ static pid_t run_exchange(int port, pid_t *server)
 	return c;
 }
 
+static void run_on(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		_exit(5);
+}
+
+/*
+ * HOPS requests GET /hop/I answered with status 200 + I; each side moves to
+ * the other CPU before every call, so its read and write land in different rings.
+ */
+static pid_t run_hops(int port, pid_t *server)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0), fd, i;
+	char buf[256], out[128];
+	pid_t c;
+
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ls, (void *)&a, sizeof(a)) || listen(ls, 1))
+		return -1;
+	*server = fork();
+	if (*server == 0) {
+		fd = accept4(ls, NULL, NULL, 0);
+		for (i = 0; i < HOPS; i++) {
+			run_on(i % 2);
+			xfer(fd, NULL, buf, sizeof(buf));
+			run_on((i + 1) % 2);
+			snprintf(out, sizeof(out), "HTTP/1.1 %d OK\r\nContent-Length: 0\r\n\r\n",
+				 200 + i);
+			xfer(fd, out, NULL, 0);
+		}
+		close(fd);
+		_exit(0);
+	}
+	close(ls);
+	c = fork();
+	if (c == 0) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (void *)&a, sizeof(a)))
+			_exit(4);
+		for (i = 0; i < HOPS; i++) {
+			run_on((i + 1) % 2);
+			snprintf(out, sizeof(out), "GET /hop/%d HTTP/1.1\r\nHost: t\r\n\r\n", i);
+			xfer(fd, out, NULL, 0);
+			run_on(i % 2);
+			xfer(fd, NULL, buf, sizeof(buf));
+		}
+		close(fd);
+		_exit(0);
+	}
+	return c;
+}
+
+/* The hopping exchange, drained during it or only after: every record in its pair. */
+static void check_hops(struct sock_view *sv, int port, int drain_during)
+{
+	pid_t cli, srv = -1;
+	int i, st, bad = 0;
+
+	nrecs = 0;
+	cli = run_hops(port, &srv);
+	CHECK(cli > 0, "hopping exchange did not start");
+	while (drain_during && waitpid(cli, &st, WNOHANG) == 0) {
+		sock_view_poll(sv);
+		usleep(200);
+	}
+	if (!drain_during)
+		waitpid(cli, &st, 0);
+	CHECK(WIFEXITED(st) && !WEXITSTATUS(st), "hopping client exit %d", st);
+	waitpid(srv, &st, 0);
+	for (i = 0; i < 20; i++) {
+		sock_view_poll(sv);
+		usleep(10000);
+	}
+	CHECK(nrecs == 2 * HOPS, "hops (drained %s): %d records, expected %d",
+	      drain_during ? "during" : "after", nrecs, 2 * HOPS);
+	for (i = 0; i < nrecs && i < MAX_RECS; i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "/hop/%d", recs[i].status_code - 200);
+		bad += strcmp(recs[i].request, want) != 0;
+	}
+	CHECK(!bad, "hops (drained %s): %d records pair a request with another's response",
+	      drain_during ? "during" : "after", bad);
+}
+
 int main(void)
 {
 	struct sock_view_sink sink = { .l7 = on_l7, .srt = on_srt };
@@ -153,8 +255,19 @@ int main(void)
 		CHECK(c[SCNT_SNIPPETS] >= 8 && c[SCNT_RINGBUF_FULL] == 0,
 		      "snippets %llu drops %llu", c[SCNT_SNIPPETS], c[SCNT_RINGBUF_FULL]);
 	}
-	sock_view_close(sv);
 	printf("%s sock probes: loopback HTTP exchange seen at both sockets (%d checks)\n",
 	       failures ? "FAIL" : "PASS", checks);
+	if (libbpf_num_possible_cpus() < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		printf("SKIP sock probes: records of sockets that change CPU: one CPU only\n");
+	} else {
+		int before = failures;
+
+		check_hops(sv, 18081, 0);
+		check_hops(sv, 18082, 1);
+		printf("%s sock probes: %d requests whose ends change CPU at every call, drained "
+		       "after and during the exchange, pair exactly\n",
+		       failures > before ? "FAIL" : "PASS", HOPS);
+	}
+	sock_view_close(sv);
 	return failures ? 1 : 0;
 }
