@@ -132,6 +132,14 @@ $(BUILD)/tests/helpers.bpf.o: tests/bench/helpers.bpf.c $(WIRE_HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# Test helpers loaded by the BPF tests.
+$(BUILD)/tests/test_sock_probes: $(BUILD)/tests/drop_once.bpf.o
+
+$(BUILD)/tests/drop_once.bpf.o: tests/bpf/progs/drop_once.bpf.c
+	$(call msg,BPF,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(BUILD)/tests/bare_xdp.bpf.o: tests/bench/bare_xdp.bpf.c
 	$(call msg,BPF,$@)
 	@mkdir -p $(dir $@)

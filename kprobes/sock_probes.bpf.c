@@ -262,6 +262,11 @@ static __always_inline int sock_tuple(const struct sock *sk, struct sock_tuple *
 	t->proto = proto;
 	t->family = family == AF_INET ? 4 : 6;
 	t->lport = c->skc_num;
+	/* Unhashed already (a reset sent as the socket aborts): the port it sends from. */
+	if (!t->lport)
+		t->lport = bpf_ntohs(((struct inet_sock *)bpf_rdonly_cast(
+					  sk, bpf_core_type_id_kernel(struct inet_sock)))
+					 ->inet_sport);
 	t->rport = bpf_ntohs(c->skc_dport);
 	if (family == AF_INET) {
 		addr_v4(&t->laddr, c->skc_rcv_saddr);
@@ -729,7 +734,7 @@ static __always_inline void sockops_tuple(const struct bpf_sock_ops *o, struct s
 {
 	t->proto = IPPROTO_TCP;
 	t->lport = o->local_port;
-	t->rport = bpf_ntohl(o->remote_port) >> 16;
+	t->rport = bpf_ntohl(o->remote_port); /* the kernel shifts it into network order */
 	if (o->family == AF_INET) {
 		t->family = 4;
 		addr_v4(&t->laddr, o->local_ip4);

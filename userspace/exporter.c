@@ -292,10 +292,10 @@ int exporter_flows_ndjson(struct agent_state *st, unsigned int limit, char **out
 	}
 	pthread_mutex_lock(&st->lock); /* the socket view changes under it */
 	for (i = 0; i < t.n; i++) {
-		struct proc_ctx p;
-		int known = st->sv && sock_view_flow_proc(st->sv, &t.r[i].s.key, &p);
+		struct flow_socket fs;
+		int known = st->sv && sock_view_flow_socket(st->sv, &t.r[i].s.key, &fs);
 
-		flow_record_json(f, &t.r[i], known ? &p : NULL);
+		flow_record_json(f, &t.r[i], known ? &fs : NULL);
 	}
 	pthread_mutex_unlock(&st->lock);
 	free(t.r);

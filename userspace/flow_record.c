@@ -77,9 +77,11 @@ static void put_lat(FILE *out, const char *prefix, const struct lat_agg *a, int 
 	put_u64(out, name, a->count);
 }
 
-/* Process fields, null where only the wire saw the flow. */
-static void put_proc(FILE *out, const struct proc_ctx *p)
+/* Process and kernel TCP fields, null where only the wire saw the flow. */
+static void put_socket(FILE *out, const struct flow_socket *fs)
 {
+	const struct proc_ctx *p = fs && fs->has_proc ? &fs->proc : NULL;
+	int tcp = fs && fs->has_tcp;
 	json_t *o = json_object();
 	char *s;
 
@@ -88,6 +90,14 @@ static void put_proc(FILE *out, const struct proc_ctx *p)
 	json_object_set_new(o, "container_id",
 			    p && p->container_id[0] ? json_string(p->container_id) : json_null());
 	json_object_set_new(o, "pod", p && p->pod_name[0] ? json_string(p->pod_name) : json_null());
+	json_object_set_new(o, "socket_srtt_us",
+			    tcp && fs->srtt_us ? json_integer(fs->srtt_us) : json_null());
+	json_object_set_new(o, "socket_retransmits",
+			    tcp ? json_integer(fs->retransmits) : json_null());
+	json_object_set_new(o, "socket_resets_sent",
+			    tcp ? json_integer(fs->resets_sent) : json_null());
+	json_object_set_new(o, "socket_resets_received",
+			    tcp ? json_integer(fs->resets_received) : json_null());
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (s) /* the members, without the object's braces */
@@ -95,7 +105,7 @@ static void put_proc(FILE *out, const struct proc_ctx *p)
 	free(s);
 }
 
-void flow_record_json(FILE *out, const struct flow_record *r, const struct proc_ctx *proc)
+void flow_record_json(FILE *out, const struct flow_record *r, const struct flow_socket *sock)
 {
 	const struct flow_stats *s = &r->s;
 	const struct flow_side *c = &s->side[DIR_C2S], *v = &s->side[DIR_S2C];
@@ -137,7 +147,7 @@ void flow_record_json(FILE *out, const struct flow_record *r, const struct proc_
 	fprintf(out, ",\"close_type\":\"%s\"", close_type_name(r->close_type));
 	put_u64(out, "first_seen_ns", s->first_seen_ns);
 	put_u64(out, "last_seen_ns", s->last_seen_ns);
-	put_proc(out, proc);
+	put_socket(out, sock);
 	fputs("}\n", out);
 }
 

@@ -18,8 +18,18 @@ void flow_endpoint_str(const struct netobs_addr *a, __u16 port, int family, char
 void flow_record_client(const struct flow_stats *s, char *buf, size_t len);
 void flow_record_server(const struct flow_stats *s, char *buf, size_t len);
 
-/* @proc: the process behind the flow (socket view), or NULL: its fields are null. */
-void flow_record_json(FILE *out, const struct flow_record *r, const struct proc_ctx *proc);
+/* What the socket view knows of a flow: this host's sockets of it. */
+struct flow_socket {
+	int has_proc;
+	struct proc_ctx proc; /* the client's process, else the server's */
+	int has_tcp;	      /* a socket of the flow is known to be this host's */
+	__u32 srtt_us;	      /* the kernel's smoothed RTT as the socket closed; 0: not yet */
+	/* Summed over the flow's sockets here (both ends when both are local). */
+	__u32 retransmits, resets_sent, resets_received;
+};
+
+/* @sock: the socket view's part, or NULL: its fields are null. */
+void flow_record_json(FILE *out, const struct flow_record *r, const struct flow_socket *sock);
 void flow_record_table_header(FILE *out);
 void flow_record_table_row(FILE *out, const struct flow_record *r);
 

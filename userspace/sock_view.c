@@ -82,11 +82,17 @@ struct proc_slot {
 	struct proc_ctx p;
 };
 
-/* Both ends of a flow may be sockets of this host (namespaces, loopback). */
+/*
+ * What the sockets of a flow told, in a direct-mapped cache by flow key (a
+ * flow whose slot another takes loses it). Both ends of a flow may be sockets
+ * of this host (namespaces, loopback).
+ */
 struct flow_proc {
 	struct flow_key key;
 	__u32 pid[2]; /* by enum l7_side - 1: client, server; 0 unknown */
 	int used;
+	int has_tcp;
+	__u32 srtt_us, retransmits, resets_sent, resets_received;
 };
 
 struct sock_view {
@@ -201,6 +207,32 @@ static int cgroup2_root(char *buf, size_t len)
 	return found ? 0 : -ENOENT;
 }
 
+/*
+ * No cgroup v2 in this mount namespace (ip netns exec remounts /sys): mount
+ * the hierarchy on a directory of our own just long enough to open its root.
+ * The descriptor, and the sockops link on it, outlive the mount.
+ */
+static int open_private_cgroup2(char *root, size_t len)
+{
+	char dir[] = "/tmp/netobs-xdp-cgroup2.XXXXXX";
+	int fd, err = 0;
+
+	if (!mkdtemp(dir))
+		return -errno;
+	if (mount("none", dir, "cgroup2", 0, NULL)) {
+		err = -errno;
+		rmdir(dir);
+		return err;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		err = -errno;
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	snprintf(root, len, "/ (of a private cgroup v2 mount)");
+	return fd < 0 ? err : fd;
+}
+
 static int attach_all(struct sock_view *sv)
 {
 	struct bpf_program *p;
@@ -219,13 +251,21 @@ static int attach_all(struct sock_view *sv)
 		}
 		sv->n_links++;
 	}
-	if (sv->opts.cgroup_root)
+	if (sv->opts.cgroup_root) {
 		snprintf(root, sizeof(root), "%s", sv->opts.cgroup_root);
-	else if (cgroup2_root(root, sizeof(root))) {
-		pr_warn("socket view: no cgroup v2 mount: the kernel's RTT (sockops) is off\n");
-		return 0;
+		sv->cg_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else if (!cgroup2_root(root, sizeof(root))) {
+		sv->cg_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		sv->cg_fd = open_private_cgroup2(root, sizeof(root));
+		if (sv->cg_fd < 0) {
+			pr_warn(
+			    "socket view: no cgroup v2 mount, and mounting one failed (%s): the "
+			    "kernel's RTT (sockops) is off\n",
+			    strerror(-sv->cg_fd));
+			return 0;
+		}
 	}
-	sv->cg_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sv->cg_fd >= 0)
 		sv->links[sv->n_links] =
 		    bpf_program__attach_cgroup(sv->skel->progs.sockops_rtt, sv->cg_fd);
@@ -275,18 +315,52 @@ static __u32 flow_slot(const struct flow_key *k)
 	return hash_bytes(k, sizeof(*k)) % FLOW_PROC_SLOTS;
 }
 
-static void note_flow_proc(struct sock_view *sv, const struct flow_key *k, int side, __u32 pid)
+/* The flow's slot, taken over when another flow had it. */
+static struct flow_proc *flow_entry(struct sock_view *sv, const struct flow_key *k)
 {
 	struct flow_proc *f = &sv->flows[flow_slot(k)];
 
-	if (!f->used || memcmp(&f->key, k, sizeof(*k)))
+	if (!f->used || memcmp(&f->key, k, sizeof(*k))) {
 		memset(f, 0, sizeof(*f));
-	f->key = *k;
-	f->pid[side == L7_SIDE_SERVER] = pid;
-	f->used = 1;
+		f->key = *k;
+		f->used = 1;
+	}
+	return f;
 }
 
-int sock_view_flow_proc(struct sock_view *sv, const struct flow_key *k, struct proc_ctx *out)
+static void note_flow_proc(struct sock_view *sv, const struct flow_key *k, int side, __u32 pid)
+{
+	flow_entry(sv, k)->pid[side == L7_SIDE_SERVER] = pid;
+}
+
+/* Retransmissions, resets and the kernel's RTT: softirq context, so by the socket's tuple. */
+static void on_tcp(struct sock_view *sv, const struct sock_tcp_event *e)
+{
+	struct flow_key k;
+	struct flow_proc *f;
+
+	if (e->t.proto != IPPROTO_TCP || !e->t.family)
+		return;
+	tuple_key(&e->t, &k);
+	f = flow_entry(sv, &k);
+	f->has_tcp = 1;
+	switch (e->kind) {
+	case SOCK_TCP_RETRANSMIT:
+		f->retransmits++;
+		break;
+	case SOCK_TCP_SEND_RESET:
+		f->resets_sent++;
+		break;
+	case SOCK_TCP_RECV_RESET:
+		f->resets_received++;
+		break;
+	case SOCK_TCP_RTT:
+		f->srtt_us = e->srtt_us;
+		break;
+	}
+}
+
+int sock_view_flow_socket(struct sock_view *sv, const struct flow_key *k, struct flow_socket *out)
 {
 	const struct flow_proc *f = &sv->flows[flow_slot(k)];
 	const struct proc_slot *s;
@@ -294,13 +368,21 @@ int sock_view_flow_proc(struct sock_view *sv, const struct flow_key *k, struct p
 
 	if (!f->used || memcmp(&f->key, k, sizeof(*k)))
 		return 0;
+	memset(out, 0, offsetof(struct flow_socket, proc));
 	/* The client's process names the flow; the server's where only it was seen. */
 	pid = f->pid[0] ? f->pid[0] : f->pid[1];
 	s = &sv->procs[pid % PROC_CACHE];
-	if (!s->used || s->p.pid != pid)
-		return 0;
-	*out = s->p;
-	return 1;
+	if (pid && s->used && s->p.pid == pid) {
+		out->has_proc = 1;
+		out->proc = s->p;
+	}
+	/* A local socket of the flow with no TCP event yet has had none. */
+	out->has_tcp = f->has_tcp || out->has_proc;
+	out->srtt_us = f->srtt_us;
+	out->retransmits = f->retransmits;
+	out->resets_sent = f->resets_sent;
+	out->resets_received = f->resets_received;
+	return out->has_proc || f->has_tcp;
 }
 
 /* Which end is the server: how the socket came to be, else the lower port. */
@@ -398,6 +480,8 @@ static int on_event(void *ctx, void *data, size_t len)
 		on_data(sv, data, len);
 	else if (type == EV_SOCK_STATE && len >= sizeof(struct sock_state_event))
 		on_close(sv, data);
+	else if (type == EV_SOCK_TCP && len >= sizeof(struct sock_tcp_event))
+		on_tcp(sv, data);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #ifndef NETOBS_SOCK_VIEW_H
 #define NETOBS_SOCK_VIEW_H
 
+#include "flow_record.h"
 #include "l7.h"
 #include "proc_ctx.h"
 
@@ -61,10 +62,11 @@ const struct l7_stats *sock_view_l7_stats(struct sock_view *sv);
 /* Snippets of sockets beyond the connections tracked at once: not parsed. */
 __u64 sock_view_untracked(struct sock_view *sv);
 /*
- * The process behind a flow: its client's, else its server's, when a socket of
- * it was seen. 1, else 0.
+ * What this host's sockets of a flow told: the process behind it (its
+ * client's, else its server's) and the kernel's TCP events. 1 when a socket
+ * of the flow was seen, else 0.
  */
-int sock_view_flow_proc(struct sock_view *sv, const struct flow_key *k, struct proc_ctx *out);
+int sock_view_flow_socket(struct sock_view *sv, const struct flow_key *k, struct flow_socket *out);
 /* "tracepoint" or "kprobe" for each probe, as attached; for logs and /. */
 const char *sock_view_hooks(struct sock_view *sv);
 void sock_view_close(struct sock_view *sv);

@@ -10,10 +10,18 @@
  * each request with its own response, whether the reader drains the rings
  * during the exchange or only after it (when every socket's records sit in
  * more than one ring unless the probes keep them in one).
+ *
+ * The kernel's own TCP events reach the flow they belong to: a connection
+ * that ends normally brings the kernel's smoothed RTT and no reset; one the
+ * server aborts (SO_LINGER 0) a reset sent and a reset received; one whose
+ * first data segment a TC program drops (in a network namespace of its own)
+ * exactly one retransmission.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sched.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -23,6 +31,7 @@
 
 #include "bpf_test.h"
 #include "sock_view.h"
+#include "wire_parse.h"
 
 #define MAX_RECS 256
 #define HOPS 60 /* requests of the exchange that changes CPU */
@@ -189,6 +198,148 @@ static void check_hops(struct sock_view *sv, int port, int drain_during)
 	      drain_during ? "during" : "after", bad);
 }
 
+/*
+ * One connection to port: the client sends a line, the server answers and
+ * closes, aborting it (RST) when abort is set. The client's port goes to *cport.
+ */
+static int run_close(int port, int abort, __u16 *cport)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	socklen_t alen = sizeof(a);
+	int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0), fd, cfd;
+	char buf[64];
+
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ls, (void *)&a, sizeof(a)) || listen(ls, 1))
+		return -1;
+	cfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(cfd, (void *)&a, sizeof(a)))
+		return -1;
+	fd = accept4(ls, NULL, NULL, 0);
+	close(ls);
+	if (fd < 0 || write(cfd, "ping\n", 5) != 5 || read(fd, buf, sizeof(buf)) <= 0 ||
+	    write(fd, "pong\n", 5) != 5 || read(cfd, buf, sizeof(buf)) <= 0)
+		return -1;
+	if (getsockname(cfd, (void *)&a, &alen))
+		return -1;
+	*cport = ntohs(a.sin_port);
+	if (abort)
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+	/* The client's read sees the end: EOF, or ECONNRESET after the reset. */
+	if (read(cfd, buf, sizeof(buf)) < 0 && !abort)
+		return -1;
+	close(cfd);
+	return 0;
+}
+
+static void loopback_key(__u16 cport, __u16 sport, struct flow_key *k)
+{
+	struct pkt_info p = { .sport = cport, .dport = sport, .proto = 6, .family = 4 };
+
+	p.src.w[2] = p.dst.w[2] = htonl(0xffff);
+	p.src.w[3] = p.dst.w[3] = htonl(INADDR_LOOPBACK);
+	memset(k, 0, sizeof(*k));
+	pkt_flow_key(&p, k);
+}
+
+/* Loopback up in the calling process's (new) network namespace. */
+static int lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), err;
+
+	err = fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) ? -1 : 0;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err)
+		err = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/*
+ * In a child with its own network namespace, TC on lo drops the first data
+ * segment to port once; the exchange then completes by retransmission. The
+ * client's port comes back through a pipe; 0 on failure.
+ */
+static __u16 run_lossy(int port)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts);
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_map *rodata;
+	__u16 cport = 0, p16 = port;
+	int pfd[2], st;
+	pid_t c;
+
+	if (pipe(pfd))
+		return 0;
+	c = fork();
+	if (c == 0) {
+		close(pfd[0]);
+		if (unshare(CLONE_NEWNET) || lo_up())
+			_exit(1);
+		obj = bpf_object__open_file("build/tests/drop_once.bpf.o", NULL);
+		rodata = obj ? bpf_object__find_map_by_name(obj, ".rodata") : NULL;
+		if (!rodata || bpf_map__set_initial_value(rodata, &p16, sizeof(p16)) ||
+		    bpf_object__load(obj))
+			_exit(2);
+		prog = bpf_object__find_program_by_name(obj, "drop_once");
+		hook.ifindex = if_nametoindex("lo");
+		opts.prog_fd = bpf_program__fd(prog);
+		if (bpf_tc_hook_create(&hook) || bpf_tc_attach(&hook, &opts))
+			_exit(3);
+		if (run_close(port, 0, &cport) || write(pfd[1], &cport, sizeof(cport)) < 0)
+			_exit(4);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &cport, sizeof(cport)) != sizeof(cport))
+		cport = 0;
+	close(pfd[0]);
+	waitpid(c, &st, 0);
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? cport : 0;
+}
+
+/* Kernel TCP events by flow: srtt at a normal close, resets at an abort, one retransmission. */
+static void check_tcp_events(struct sock_view *sv)
+{
+	struct flow_socket fs;
+	struct flow_key k;
+	__u16 normal = 0, aborted = 0, lossy;
+	int i;
+
+	CHECK(!run_close(18083, 0, &normal), "normal close exchange failed");
+	CHECK(!run_close(18084, 1, &aborted), "aborted exchange failed");
+	lossy = run_lossy(18085);
+	CHECK(lossy, "lossy exchange in its own namespace failed");
+	for (i = 0; i < 20; i++) {
+		sock_view_poll(sv);
+		usleep(10000);
+	}
+	loopback_key(normal, 18083, &k);
+	CHECK(sock_view_flow_socket(sv, &k, &fs), "normal close: flow %u -> 18083 unknown", normal);
+	CHECK(fs.has_tcp && fs.srtt_us > 0 && fs.srtt_us < 1000000,
+	      "normal close: kernel srtt %u us", fs.srtt_us);
+	CHECK(!fs.resets_sent && !fs.resets_received && !fs.retransmits,
+	      "normal close: resets %u/%u, retransmits %u", fs.resets_sent, fs.resets_received,
+	      fs.retransmits);
+	loopback_key(aborted, 18084, &k);
+	CHECK(sock_view_flow_socket(sv, &k, &fs), "abort: flow %u -> 18084 unknown", aborted);
+	CHECK(fs.has_tcp && fs.resets_sent == 1 && fs.resets_received == 1,
+	      "abort: resets sent %u, received %u", fs.resets_sent, fs.resets_received);
+	loopback_key(lossy, 18085, &k);
+	CHECK(sock_view_flow_socket(sv, &k, &fs), "loss: flow %u -> 18085 unknown", lossy);
+	CHECK(fs.has_tcp && fs.retransmits == 1 && !fs.resets_sent,
+	      "loss: retransmits %u (one segment dropped), resets %u", fs.retransmits,
+	      fs.resets_sent);
+}
+
 int main(void)
 {
 	struct sock_view_sink sink = { .l7 = on_l7, .srt = on_srt };
@@ -257,6 +408,14 @@ int main(void)
 	}
 	printf("%s sock probes: loopback HTTP exchange seen at both sockets (%d checks)\n",
 	       failures ? "FAIL" : "PASS", checks);
+	{
+		int before = failures;
+
+		check_tcp_events(sv);
+		printf("%s sock probes: the kernel's RTT at a close, the resets of an abort and "
+		       "the retransmission of a dropped segment reach their flows\n",
+		       failures > before ? "FAIL" : "PASS");
+	}
 	if (libbpf_num_possible_cpus() < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
 		printf("SKIP sock probes: records of sockets that change CPU: one CPU only\n");
 	} else {

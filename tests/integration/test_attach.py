@@ -182,6 +182,19 @@ def live_equals_replay(mode):
     report(code == 200 and not bad, "%s: /flows equals the replay of a capture on the same "
            "interface" % mode, "; ".join(bad[:5]))
 
+    # Both ends are sockets of this host: their kernel's own view joins each flow,
+    # a smoothed RTT from the closes and the wire's retransmissions and resets.
+    sock_bad = ["%s: srtt %r, retransmits %r (wire %d), resets %r/%r (wire %d)" % (
+        k[0], r["socket_srtt_us"], r["socket_retransmits"], r["retrans_c2s"] + r["retrans_s2c"],
+        r["socket_resets_sent"], r["socket_resets_received"], r["rst_c2s"] + r["rst_s2c"])
+        for k, r in live.items()
+        if not (isinstance(r["socket_srtt_us"], int) and 0 < r["socket_srtt_us"] < 10**6 and
+                r["socket_retransmits"] == r["retrans_c2s"] + r["retrans_s2c"] and
+                r["socket_resets_sent"] == r["rst_c2s"] + r["rst_s2c"] and
+                r["socket_resets_received"] == r["rst_c2s"] + r["rst_s2c"])]
+    report(code == 200 and live and not sock_bad, "%s: /flows carries the sockets' kernel RTT, "
+           "retransmissions and resets" % mode, "; ".join(sock_bad[:3]))
+
     if mode == "native":
         home = sh("curl", "-s", "-i", "http://127.0.0.1:%d/" % PORT, ns=NS_A).stdout
         nf = sh("curl", "-s", "-i", "http://127.0.0.1:%d/nope" % PORT, ns=NS_A).stdout
