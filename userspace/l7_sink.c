@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_bytes.h"
 #include "l7_record.h"
 #include "l7_sink.h"
 
@@ -11,15 +12,36 @@ static const char *const status_classes[] = { "1xx", "2xx",   "3xx", "4xx",
 
 #define N_CLASSES (sizeof(status_classes) / sizeof(status_classes[0]))
 
+/* At most half full: a lookup ends at the first empty slot. */
+static int index_init(struct series_index *x, __u32 entries)
+{
+	__u32 n = 16;
+
+	while (n < 2 * entries)
+		n *= 2;
+	x->slots = calloc(n, sizeof(*x->slots));
+	x->mask = n - 1;
+	return x->slots ? 0 : -ENOMEM;
+}
+
+static __u32 labels_hash(__u32 fixed, const char *process, const char *pod)
+{
+	return (hash_bytes(process, strlen(process)) * 31 + hash_bytes(pod, strlen(pod))) ^ fixed;
+}
+
 int l7_sink_init(struct l7_sink *s, __u32 max_label_sets)
 {
+	/* room past the cap for the folded "other" sets: one per protocol, class and side */
+	__u32 n_req = max_label_sets + L7_PROTO_MAX * N_CLASSES * 3;
+	__u32 n_srt = max_label_sets + L7_PROTO_MAX;
+
 	memset(s, 0, sizeof(*s));
 	s->cap = max_label_sets;
 	s->recent = calloc(L7_SINK_RECENT, sizeof(*s->recent));
-	/* +1 per protocol and class for the folded "other" sets */
-	s->req = calloc(max_label_sets + L7_PROTO_MAX * N_CLASSES * 3, sizeof(*s->req));
-	s->srt = calloc(max_label_sets + L7_PROTO_MAX, sizeof(*s->srt));
-	if (!s->recent || !s->req || !s->srt) {
+	s->req = calloc(n_req, sizeof(*s->req));
+	s->srt = calloc(n_srt, sizeof(*s->srt));
+	if (!s->recent || !s->req || !s->srt || index_init(&s->req_index, n_req) ||
+	    index_init(&s->srt_index, n_srt)) {
 		l7_sink_free(s);
 		return -ENOMEM;
 	}
@@ -31,6 +53,8 @@ void l7_sink_free(struct l7_sink *s)
 	free(s->recent);
 	free(s->req);
 	free(s->srt);
+	free(s->req_index.slots);
+	free(s->srt_index.slots);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -50,35 +74,51 @@ static const char *pod_of(const struct l7_record *r)
 	return r->has_proc ? r->proc.pod_name : "";
 }
 
+/* The request series with these labels, or NULL; *slot is where it would go. */
+static struct l7_series *req_find(struct l7_sink *s, __u8 protocol, __u8 cls, __u8 side,
+				  const char *proc, const char *pod, __u32 **slot)
+{
+	__u32 i = labels_hash(protocol << 16 | cls << 8 | side, proc, pod);
+
+	for (;; i++) {
+		__u32 *at = &s->req_index.slots[i & s->req_index.mask];
+		struct l7_series *x = *at ? &s->req[*at - 1] : NULL;
+
+		if (!x) {
+			*slot = at;
+			return NULL;
+		}
+		if (x->protocol == protocol && x->status_class == cls && x->side == side &&
+		    !strcmp(x->process, proc) && !strcmp(x->pod, pod))
+			return x;
+	}
+}
+
 /* Find the set (process, pod) or add it; past the cap, the set folds into "other". */
 static struct l7_series *req_series(struct l7_sink *s, const struct l7_record *r)
 {
 	const char *proc = r->has_proc ? r->proc.comm : "";
 	const char *pod = pod_of(r);
 	__u8 cls = class_index(r);
-	int fold = 0;
-	__u32 i;
+	struct l7_series *x;
+	__u32 *slot;
 
-	for (;;) {
-		for (i = 0; i < s->n_req; i++) {
-			struct l7_series *x = &s->req[i];
-
-			if (x->protocol == r->protocol && x->status_class == cls &&
-			    x->side == r->side && !strcmp(x->process, proc) && !strcmp(x->pod, pod))
-				return x;
-		}
-		if (fold || s->n_req < s->cap)
-			break;
-		fold = 1;
-		proc = "other";
-		pod = "other";
+	x = req_find(s, r->protocol, cls, r->side, proc, pod, &slot);
+	if (x)
+		return x;
+	if (s->n_req >= s->cap) {
 		s->folded++;
+		proc = pod = "other";
+		x = req_find(s, r->protocol, cls, r->side, proc, pod, &slot);
+		if (x)
+			return x;
 	}
-	s->req[s->n_req] =
-	    (struct l7_series){ .protocol = r->protocol, .status_class = cls, .side = r->side };
-	snprintf(s->req[s->n_req].process, sizeof(s->req[0].process), "%s", proc);
-	snprintf(s->req[s->n_req].pod, sizeof(s->req[0].pod), "%s", pod);
-	return &s->req[s->n_req++];
+	x = &s->req[s->n_req];
+	*x = (struct l7_series){ .protocol = r->protocol, .status_class = cls, .side = r->side };
+	snprintf(x->process, sizeof(x->process), "%s", proc);
+	snprintf(x->pod, sizeof(x->pod), "%s", pod);
+	*slot = ++s->n_req;
+	return x;
 }
 
 void l7_sink_add(struct l7_sink *s, const struct l7_record *r)
@@ -96,27 +136,42 @@ void l7_sink_add(struct l7_sink *s, const struct l7_record *r)
 	s->records++;
 }
 
+/* The response-time series with these labels, or NULL; *slot is where it would go. */
+static struct srt_series *srt_find(struct l7_sink *s, int protocol, const char *proc,
+				   const char *pod, __u32 **slot)
+{
+	__u32 i = labels_hash((__u32)protocol, proc, pod);
+
+	for (;; i++) {
+		__u32 *at = &s->srt_index.slots[i & s->srt_index.mask];
+		struct srt_series *x = *at ? &s->srt[*at - 1] : NULL;
+
+		if (!x) {
+			*slot = at;
+			return NULL;
+		}
+		if (x->protocol == protocol && !strcmp(x->process, proc) && !strcmp(x->pod, pod))
+			return x;
+	}
+}
+
 void l7_sink_srt(struct l7_sink *s, const struct proc_ctx *p, int protocol, __u64 ns)
 {
 	const char *proc = p->comm, *pod = p->pod_name;
-	struct srt_series *x = NULL;
-	__u32 i;
+	struct srt_series *x;
+	__u32 *slot;
 
-	for (i = 0; i < s->n_srt && !x; i++)
-		if (s->srt[i].protocol == protocol && !strcmp(s->srt[i].process, proc) &&
-		    !strcmp(s->srt[i].pod, pod))
-			x = &s->srt[i];
+	x = srt_find(s, protocol, proc, pod, &slot);
 	if (!x && s->n_srt >= s->cap) {
 		proc = pod = "other";
-		for (i = 0; i < s->n_srt && !x; i++)
-			if (s->srt[i].protocol == protocol && !strcmp(s->srt[i].process, proc))
-				x = &s->srt[i];
+		x = srt_find(s, protocol, proc, pod, &slot);
 	}
 	if (!x) {
-		x = &s->srt[s->n_srt++];
+		x = &s->srt[s->n_srt];
 		x->protocol = protocol;
 		snprintf(x->process, sizeof(x->process), "%s", proc);
 		snprintf(x->pod, sizeof(x->pod), "%s", pod);
+		*slot = ++s->n_srt;
 	}
 	metrics_hist_add(&x->h, ns);
 }

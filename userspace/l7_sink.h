@@ -29,14 +29,22 @@ struct srt_series {
 	struct hist h;
 };
 
+/* An open-addressed index over a series array: slots hold index + 1, 0 is empty. */
+struct series_index {
+	__u32 *slots;
+	__u32 mask;
+};
+
 struct l7_sink {
 	struct l7_record *recent;
 	__u32 head, n;
 	__u64 records;
 	struct l7_series *req;
 	__u32 n_req;
+	struct series_index req_index;
 	struct srt_series *srt;
 	__u32 n_srt;
+	struct series_index srt_index;
 	__u32 cap; /* label sets per family before process and pod fold into "other" */
 	__u64 folded;
 	struct hist duration[L7_PROTO_MAX];
