@@ -6,6 +6,7 @@
 # 0 when the three requests appear at both sockets with the right statuses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/netns-pair.sh
 NS=netobsl7$$
 PORT=19491
 WORK=$(mktemp -d)
@@ -15,21 +16,13 @@ nginx=""
 cleanup() {
 	[ -n "$agent" ] && kill "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
 	[ -n "$nginx" ] && kill "$nginx" 2>/dev/null && wait "$nginx" 2>/dev/null
-	ip netns del ${NS}c 2>/dev/null || true
-	ip netns del ${NS}s 2>/dev/null || true
+	netns_pair_del ${NS}c ${NS}s
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 echo "# curl in ${NS}c (10.81.0.1) <-> nginx in ${NS}s (10.81.0.2:8080)"
-ip netns add ${NS}c
-ip netns add ${NS}s
-ip link add l7c0 netns ${NS}c type veth peer l7s0 netns ${NS}s
-ip -n ${NS}c addr add 10.81.0.1/24 dev l7c0
-ip -n ${NS}s addr add 10.81.0.2/24 dev l7s0
-ip -n ${NS}c link set l7c0 up
-ip -n ${NS}s link set l7s0 up
-ip -n ${NS}c link set lo up
+netns_pair ${NS}c ${NS}s l7c0 l7s0 10.81.0.1/24 10.81.0.2/24
 cat >"$WORK/nginx.conf" <<CONF
 daemon off; master_process off; pid $WORK/nginx.pid; error_log $WORK/error.log;
 events {}

@@ -6,6 +6,7 @@
 # Leaves nothing behind. Exit status 0 when live and offline agree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/netns-pair.sh
 NS=netobsdemo$$
 PORT=19490
 CAP=${1:-tests/captures/demo.pcap}
@@ -16,18 +17,12 @@ LONG=(--timeout established=86400 --timeout opening=86400 --timeout closed_fin=8
 
 cleanup() {
 	[ -n "$agent" ] && kill "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	ip netns del ${NS}a 2>/dev/null || true
-	ip netns del ${NS}b 2>/dev/null || true
+	netns_pair_del ${NS}a ${NS}b
 }
 trap cleanup EXIT
 
 echo "# a veth pair: demo0 (namespace ${NS}a) <-> demo1 (namespace ${NS}b)"
-ip netns add ${NS}a
-ip netns add ${NS}b
-ip link add demo0 netns ${NS}a type veth peer demo1 netns ${NS}b
-ip -n ${NS}a link set demo0 up
-ip -n ${NS}b link set demo1 up
-ip -n ${NS}a link set lo up
+netns_pair ${NS}a ${NS}b demo0 demo1
 
 echo "# netobs-xdp attach demo0"
 ip netns exec ${NS}a bin/netobs-xdp attach demo0 --mode generic \

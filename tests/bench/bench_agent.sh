@@ -6,6 +6,7 @@
 # time and memory with 100k flows in its table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/netns-pair.sh
 BUILD=build
 NS=nobench$$
 PORT=19499
@@ -16,19 +17,11 @@ agent=""
 
 cleanup() {
 	[ -n "$agent" ] && kill "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	ip netns del ${NS}a 2>/dev/null || true
-	ip netns del ${NS}b 2>/dev/null || true
+	netns_pair_del ${NS}a ${NS}b
 }
 trap cleanup EXIT
 
-ip netns add ${NS}a
-ip netns add ${NS}b
-ip link add ba0 netns ${NS}a type veth peer bb0 netns ${NS}b
-ip -n ${NS}a addr add 10.89.0.1/24 dev ba0
-ip -n ${NS}b addr add 10.89.0.2/24 dev bb0
-ip -n ${NS}a link set ba0 up
-ip -n ${NS}b link set bb0 up
-ip -n ${NS}a link set lo up
+netns_pair ${NS}a ${NS}b ba0 bb0 10.89.0.1/24 10.89.0.2/24
 
 start_agent() {
 	ip netns exec ${NS}a bin/netobs-xdp -q attach ba0 --mode native \
