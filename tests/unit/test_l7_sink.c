@@ -97,23 +97,29 @@ static void test_sets_and_fold(void **state)
 	assert_int_equal(s.n_req, CAP + 2); /* "other" for 2xx and for 5xx */
 
 	m = metrics(&s);
-	assert_int_equal(sample(m, "network_l7_requests_total{protocol=\"http\",status_class=\"2xx\","
-				   "side=\"server\",process=\"app0\",pod=\"web-0\"} "),
+	assert_int_equal(sample(m,
+				"network_l7_requests_total{protocol=\"http\",status_class=\"2xx\","
+				"side=\"server\",process=\"app0\",pod=\"web-0\"} "),
 			 1);
-	assert_int_equal(sample(m, "network_l7_requests_total{protocol=\"http\",status_class=\"2xx\","
-				   "side=\"server\",process=\"app0\",pod=\"web-9\"} "),
+	assert_int_equal(sample(m,
+				"network_l7_requests_total{protocol=\"http\",status_class=\"2xx\","
+				"side=\"server\",process=\"app0\",pod=\"web-9\"} "),
 			 2);
-	assert_int_equal(sample(m, "network_l7_requests_total{protocol=\"http\",status_class=\"2xx\","
-				   "side=\"server\",process=\"app2\",pod=\"web-0\"} "),
+	assert_int_equal(sample(m,
+				"network_l7_requests_total{protocol=\"http\",status_class=\"2xx\","
+				"side=\"server\",process=\"app2\",pod=\"web-0\"} "),
 			 4);
-	assert_int_equal(sample(m, "network_l7_requests_total{protocol=\"http\",status_class=\"4xx\","
-				   "side=\"server\",process=\"app1\",pod=\"web-9\"} "),
+	assert_int_equal(sample(m,
+				"network_l7_requests_total{protocol=\"http\",status_class=\"4xx\","
+				"side=\"server\",process=\"app1\",pod=\"web-9\"} "),
 			 1);
-	assert_int_equal(sample(m, "network_l7_requests_total{protocol=\"http\",status_class=\"2xx\","
-				   "side=\"server\",process=\"other\",pod=\"other\"} "),
+	assert_int_equal(sample(m,
+				"network_l7_requests_total{protocol=\"http\",status_class=\"2xx\","
+				"side=\"server\",process=\"other\",pod=\"other\"} "),
 			 5);
-	assert_int_equal(sample(m, "network_l7_requests_total{protocol=\"http\",status_class=\"5xx\","
-				   "side=\"server\",process=\"other\",pod=\"other\"} "),
+	assert_int_equal(sample(m,
+				"network_l7_requests_total{protocol=\"http\",status_class=\"5xx\","
+				"side=\"server\",process=\"other\",pod=\"other\"} "),
 			 1);
 	assert_int_equal(sample(m, "network_l7_errors_total{protocol=\"http\"} "), 5);
 	assert_int_equal(sample(m, "netobs_l7_label_folded_total "), 6);
