@@ -68,18 +68,33 @@ static void xfer(int fd, const char *out, char *in, size_t in_len)
 	}
 }
 
+/* A listening TCP socket on 127.0.0.1:port, its address in *a; -1 on failure. */
+static int listen_on(int port, struct sockaddr_in *a)
+{
+	int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0);
+
+	*a = (struct sockaddr_in){ .sin_family = AF_INET,
+				   .sin_port = htons(port),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (ls < 0)
+		return -1;
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ls, (void *)a, sizeof(*a)) || listen(ls, 1)) {
+		close(ls);
+		return -1;
+	}
+	return ls;
+}
+
 /* A server and a client, each its own process, one connection, two requests. */
 static pid_t run_exchange(int port, pid_t *server)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0), fd;
+	struct sockaddr_in a;
+	int ls = listen_on(port, &a), fd;
 	char buf[256];
 	pid_t c;
 
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(ls, (void *)&a, sizeof(a)) || listen(ls, 1))
+	if (ls < 0)
 		return -1;
 	*server = fork();
 	if (*server == 0) {
@@ -122,15 +137,12 @@ static void run_on(int cpu)
  */
 static pid_t run_hops(int port, pid_t *server)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0), fd, i;
+	struct sockaddr_in a;
+	int ls = listen_on(port, &a), fd, i;
 	char buf[256], out[128];
 	pid_t c;
 
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(ls, (void *)&a, sizeof(a)) || listen(ls, 1))
+	if (ls < 0)
 		return -1;
 	*server = fork();
 	if (*server == 0) {
@@ -204,16 +216,13 @@ static void check_hops(struct sock_view *sv, int port, int drain_during)
  */
 static int run_close(int port, int abort, __u16 *cport)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_in a;
 	socklen_t alen = sizeof(a);
-	int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0), fd, cfd;
+	int ls = listen_on(port, &a), fd, cfd;
 	char buf[64];
 
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(ls, (void *)&a, sizeof(a)) || listen(ls, 1))
+	if (ls < 0)
 		return -1;
 	cfd = socket(AF_INET, SOCK_STREAM, 0);
 	if (connect(cfd, (void *)&a, sizeof(a)))
