@@ -76,24 +76,19 @@ run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 run_suite "agent: attach, /flows = replay, promtool, clean detach, coexistence" \
 	$PY tests/integration/test_attach.py bin/netobs-xdp "$BUILD"/tests/bare_xdp.bpf.o \
 	"$BUILD/attach" "$BUILD"/captures/*.pcap "$SHARED"/*/*.pcap*
-demo_live() {
-	if scripts/demo-live.sh >"$BUILD/demo-live.log" 2>&1; then
-		echo "PASS scripts/demo-live.sh: live /flows equals the offline replay"
+# demo NAME WHAT: scripts/NAME.sh passes, or its output is shown.
+demo() {
+	if scripts/"$1".sh >"$BUILD/$1.log" 2>&1; then
+		echo "PASS scripts/$1.sh: $2"
 	else
-		cat "$BUILD/demo-live.log"
-		echo "FAIL scripts/demo-live.sh"
+		cat "$BUILD/$1.log"
+		echo "FAIL scripts/$1.sh"
 	fi
 }
-run_suite "readme: the live walkthrough script" demo_live
-demo_l7() {
-	if scripts/demo-l7.sh >"$BUILD/demo-l7.log" 2>&1; then
-		echo "PASS scripts/demo-l7.sh: curl against nginx appears as HTTP records at both sockets"
-	else
-		cat "$BUILD/demo-l7.log"
-		echo "FAIL scripts/demo-l7.sh"
-	fi
-}
-run_suite "readme: the socket-view walkthrough script" demo_l7
+run_suite "readme: the live walkthrough script" \
+	demo demo-live "live /flows equals the offline replay"
+run_suite "readme: the socket-view walkthrough script" \
+	demo demo-l7 "curl against nginx appears as HTTP records at both sockets"
 run_suite "readme: the shown replay output is current" tests/integration/test_readme.sh
 
 echo

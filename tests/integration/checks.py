@@ -42,3 +42,17 @@ def sh(*cmd, ns=None, check=False, **kw):
     if ns:
         cmd = ("ip", "netns", "exec", ns) + cmd
     return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
+
+
+def netns_pair(ends):
+    """Two namespaces joined by a veth pair: ends is ((ns, dev, addr), (ns, dev, addr)),
+    each address with a /24; both ends and both loopbacks up."""
+    (ns_a, dev_a, _), (ns_b, dev_b, _) = ends
+    sh("ip", "netns", "add", ns_a, check=True)
+    sh("ip", "netns", "add", ns_b, check=True)
+    sh("ip", "link", "add", dev_a, "netns", ns_a, "type", "veth", "peer", dev_b, "netns", ns_b,
+       check=True)
+    for ns, dev, addr in ends:
+        sh("ip", "addr", "add", addr + "/24", "dev", dev, ns=ns, check=True)
+        sh("ip", "link", "set", dev, "up", ns=ns, check=True)
+        sh("ip", "link", "set", "lo", "up", ns=ns, check=True)

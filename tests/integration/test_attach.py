@@ -22,7 +22,7 @@ import sys
 import textwrap
 import time
 
-from checks import report, sh, summary, wait_stable
+from checks import netns_pair, report, sh, summary, wait_stable
 
 BIN, BARE, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 CAPTURES = [os.path.abspath(a) for a in sys.argv[4:]]
@@ -40,14 +40,9 @@ def spawn(*cmd, ns, **kw):
 
 
 def setup():
-    sh("ip", "netns", "add", NS_A, check=True)
-    sh("ip", "netns", "add", NS_B, check=True)
-    sh("ip", "link", "add", "a0", "netns", NS_A, "type", "veth", "peer", "b0", "netns", NS_B,
-       check=True)
-    for ns, dev, addr in ((NS_A, "a0", A4), (NS_B, "b0", B4)):
-        sh("ip", "addr", "add", addr + "/24", "dev", dev, ns=ns, check=True)
-        sh("ip", "link", "set", dev, "up", ns=ns, check=True)
-        sh("ip", "link", "set", "lo", "up", ns=ns, check=True)
+    ends = ((NS_A, "a0", A4), (NS_B, "b0", B4))
+    netns_pair(ends)
+    for ns, dev, _ in ends:
         sh("ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off", "tx", "off", ns=ns)
 
 

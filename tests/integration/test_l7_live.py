@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import l7_oracle
-from checks import report, sh, summary, wait_stable
+from checks import netns_pair, report, sh, summary, wait_stable
 
 BIN, TG, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 TAG = "nxl7%d" % os.getpid()
@@ -36,14 +36,7 @@ def spawn(*cmd, ns, log):
 
 
 def setup():
-    sh("ip", "netns", "add", NS_C, check=True)
-    sh("ip", "netns", "add", NS_S, check=True)
-    sh("ip", "link", "add", "c0", "netns", NS_C, "type", "veth", "peer", "s0", "netns", NS_S,
-       check=True)
-    for ns, dev, addr in ((NS_C, "c0", C4), (NS_S, "s0", S4)):
-        sh("ip", "addr", "add", addr + "/24", "dev", dev, ns=ns, check=True)
-        sh("ip", "link", "set", dev, "up", ns=ns, check=True)
-        sh("ip", "link", "set", "lo", "up", ns=ns, check=True)
+    netns_pair(((NS_C, "c0", C4), (NS_S, "s0", S4)))
 
 
 def nginx_conf():
