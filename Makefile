@@ -26,13 +26,10 @@ BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(foreach s,$(BPF_SRCS),$(BUILD)/$(notdir $(s:.bpf.c=.skel.h)))
 WIRE_HDRS := $(wildcard include/*.h include/wire/*.h)
 
-# The agent's library: everything but main(), so tests link the same code.
-LIB_SRCS := userspace/log.c userspace/wire_user.c userspace/wire_bpf.c userspace/pcap_source.c \
-	userspace/flow_record.c userspace/replay.c userspace/names.c \
-	userspace/sweep.c userspace/attach.c userspace/agent.c userspace/exporter.c userspace/metrics.c userspace/inject.c userspace/config.c \
-	userspace/l7_conn.c userspace/l7_http.c userspace/l7_mysql.c userspace/l7_pgsql.c \
-	userspace/l7_redis.c userspace/l7_dns.c userspace/l7_sql.c userspace/l7_record.c \
-	userspace/l7_table.c userspace/l7_wire.c userspace/proc_ctx.c userspace/sock_view.c userspace/l7_sink.c
+# The agent's library: every layer of userspace/ but main(), so tests link the same code.
+USER_LAYERS := util l7 wire socket export agent cli
+LIB_SRCS := $(filter-out userspace/cli/netobs-xdp.c,$(foreach d,$(USER_LAYERS),$(wildcard userspace/$(d)/*.c)))
+USER_HDRS := $(foreach d,$(USER_LAYERS),$(wildcard userspace/$(d)/*.h))
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libnetobs.a
 
@@ -83,7 +80,7 @@ $(BUILD)/%.skel.h: $(BUILD)/tc/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(BUILD)/userspace/%.o: userspace/%.c $(SKELS) $(WIRE_HDRS) $(wildcard userspace/*.h)
+$(BUILD)/userspace/%.o: userspace/%.c $(SKELS) $(WIRE_HDRS) $(USER_HDRS)
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -92,7 +89,7 @@ $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)ar rcs $@ $^
 
-bin/netobs-xdp: userspace/netobs-xdp.c $(LIB)
+bin/netobs-xdp: userspace/cli/netobs-xdp.c $(LIB)
 	$(call msg,LD,$@)
 	@mkdir -p bin
 	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
@@ -151,15 +148,15 @@ $(BUILD)/tests/netem_fwd: tests/tools/netem_fwd.c
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
 # libFuzzer targets: the L7 parsers with one protocol forced each, and detection.
-L7_PARSER_SRCS := userspace/l7_conn.c userspace/l7_http.c userspace/l7_mysql.c \
-	userspace/l7_pgsql.c userspace/l7_redis.c userspace/l7_dns.c userspace/l7_sql.c
+L7_PARSER_SRCS := userspace/l7/conn.c userspace/l7/http.c userspace/l7/mysql.c \
+	userspace/l7/pgsql.c userspace/l7/redis.c userspace/l7/dns.c userspace/l7/sql.c
 FUZZ_PROTOS := http:L7_HTTP mysql:L7_MYSQL pgsql:L7_PGSQL redis:L7_REDIS dns:L7_DNS detect:L7_NONE
 FUZZ_BINS := $(foreach p,$(FUZZ_PROTOS),$(BUILD)/fuzz/fuzz_l7_$(firstword $(subst :, ,$(p))))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-D_GNU_SOURCE -Iinclude -Iuserspace
 
 define fuzz_rule
-$(BUILD)/fuzz/fuzz_l7_$(1): tests/fuzz/fuzz_l7.c $(L7_PARSER_SRCS) $(wildcard userspace/l7*.h)
+$(BUILD)/fuzz/fuzz_l7_$(1): tests/fuzz/fuzz_l7.c $(L7_PARSER_SRCS) $(wildcard userspace/l7/*.h userspace/util/*.h)
 	$$(call msg,FUZZ,$$@)
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CLANG) $$(FUZZ_CFLAGS) -DFUZZ_PROTO=$(2) $$< $$(L7_PARSER_SRCS) -o $$@

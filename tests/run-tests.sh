@@ -48,8 +48,10 @@ else
 	failed+=("style")
 fi
 
-for t in "$BUILD"/tests/test_parse "$BUILD"/tests/test_flow "$BUILD"/tests/test_metrics "$BUILD"/tests/test_config \
-	"$BUILD"/tests/test_l7 "$BUILD"/tests/test_proc_ctx; do
+run_suite "layout: userspace/ layers include only downwards" tests/layout/check-layers.sh
+# Every cmocka suite in tests/unit, so a new one cannot be left out of the run.
+for src in tests/unit/test_*.c; do
+	t=$BUILD/tests/$(basename "$src" .c)
 	run_suite "unit: $(basename "$t")" "$t"
 done
 run_suite "fuzz: L7 parsers, a short pass (make fuzz runs longer)" tests/fuzz/run-fuzz.sh 5

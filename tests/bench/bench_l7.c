@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "log.h"
-#include "sock_view.h"
+#include "util/log.h"
+#include "socket/sock_view.h"
 
 static unsigned long long records;
 static volatile sig_atomic_t stop;

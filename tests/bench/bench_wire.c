@@ -20,8 +20,8 @@
 #include <bpf/libbpf.h>
 
 #include "../unit/frames.h"
-#include "log.h"
-#include "wire_bpf.h"
+#include "util/log.h"
+#include "wire/backend_bpf.h"
 
 #define REPEAT 2000000
 #define NEW_FLOWS 20000

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "wire_bpf.h"
+#include "util/log.h"
+#include "wire/backend_bpf.h"
 
 static int failures, checks;
 

@@ -30,8 +30,8 @@
 #include <bpf/libbpf.h>
 
 #include "bpf_test.h"
-#include "sock_view.h"
-#include "wire_parse.h"
+#include "socket/sock_view.h"
+#include "wire/frame_parse.h"
 
 #define MAX_RECS 256
 #define HOPS 60 /* requests of the exchange that changes CPU */

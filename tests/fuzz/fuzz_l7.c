@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "l7.h"
+#include "l7/l7.h"
 
 #ifndef FUZZ_PROTO
 #define FUZZ_PROTO L7_NONE

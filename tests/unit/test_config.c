@@ -8,8 +8,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "sock_view.h"
+#include "cli/config.h"
+#include "socket/sock_view.h"
 
 static char path[64];
 static char err[512];

@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "frames.h"
-#include "flow_record.h"
-#include "pcap_source.h"
-#include "sweep.h"
+#include "wire/flow_record.h"
+#include "wire/pcap_source.h"
+#include "wire/sweep.h"
 #include "wire/flow.h"
-#include "wire_backend.h"
+#include "wire/backend.h"
 
 /* libpcap's DLT_ values, spelled out to keep pcap.h out of this unit. */
 #define DLT_NULL 0

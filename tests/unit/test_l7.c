@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "l7.h"
-#include "l7_record.h"
+#include "l7/l7.h"
+#include "l7/record.h"
 
 #define MAX_RECS 32
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "l7_sink.h"
+#include "export/l7_sink.h"
 
 #define CAP 8
 

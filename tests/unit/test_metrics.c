@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <net/if.h>
 
-#include "metrics.h"
+#include "export/metrics.h"
 #include "wire/flow.h"
 
 static struct flow_stats flow(__u16 server_port, __u8 role, __u64 c2s_bytes, __u64 s2c_bytes)

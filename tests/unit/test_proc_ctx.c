@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "proc_ctx.h"
+#include "socket/proc_ctx.h"
 
 #define CID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define CRIO "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* `netobs-xdp attach`: the live agent. */
+#ifndef NETOBS_AGENT_H
+#define NETOBS_AGENT_H
+
+#include "agent/attach.h"
+#include "export/exporter.h"
+#include "socket/sock_view.h"
+#include "wire/backend.h"
+
+#define AGENT_DEFAULT_LISTEN "127.0.0.1:9435"
+#define AGENT_MAX_IFACES 64
+#define AGENT_DEFAULT_MAX_LABEL_SETS 256
+#define AGENT_PIN_DIR "/sys/fs/bpf/netobs-xdp"
+
+struct agent_opts {
+	char *const *ifaces;
+	int n_ifaces;
+	enum attach_mode mode;
+	const char *listen;
+	const char *metrics_path;
+	__u32 max_label_sets; /* label sets per metric before folding into "other" */
+	int pin;	      /* keep programs, maps and counters across restarts (AGENT_PIN_DIR) */
+	struct wire_options wire;
+	int socket_view; /* load the socket probes (L7 records, process context) */
+	struct sock_view_opts sock;
+};
+
+/* The exporter's state (export/exporter.h), and what the agent keeps beside it. */
+struct agent_state {
+	struct export_state exp;
+	const struct agent_opts *opts;
+	unsigned long long ended_generation; /* bumped when exp.ended changes */
+	unsigned long long saved_generation;
+	int state_fd; /* pinned array of ended label sets, with --pin; -1 otherwise */
+};
+
+/* Remove the pinned state (after `detach`, when nothing of ours is attached). */
+int agent_unpin(void);
+
+/* Runs until SIGINT/SIGTERM; 0 on a clean stop, non-zero if it could not start. */
+int agent_run(const struct agent_opts *o);
+
+#endif /* NETOBS_AGENT_H */

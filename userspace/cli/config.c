@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "cli/config.h"
+#include "socket/sock_view.h"
+
+#define AGENT_DEFAULT_LISTEN_ "127.0.0.1:9435"
+
+void config_defaults(struct netobs_config *c)
+{
+	struct wire_timeouts t = WIRE_DEFAULT_TIMEOUTS;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen, sizeof(c->listen), "%s", AGENT_DEFAULT_LISTEN_);
+	snprintf(c->metrics_path, sizeof(c->metrics_path), "/metrics");
+	c->ringbuf_bytes = 1 << 22;
+	c->max_flows = WIRE_DEFAULT_MAX_FLOWS;
+	c->sampling_pct = 100;
+	c->mode = ATTACH_AUTO;
+	c->log_level = LOG_INFO;
+	c->timeouts = t;
+	c->max_label_sets = 256;
+	c->socket_view = 1;
+	c->probe_mode = PROBE_AUTO;
+	snprintf(c->bundle_roots, sizeof(c->bundle_roots), "%s", SOCK_DEFAULT_BUNDLE_ROOTS);
+	c->snippet_bytes = L7_SNIPPET_DEFAULT;
+	c->sock_ringbuf_bytes = SOCK_DEFAULT_RINGBUF;
+}
+
+enum kind { K_MAP, K_STR, K_PATH, K_U32, K_POW2, K_SECONDS, K_CHOICE };
+
+struct key_spec {
+	const char *path; /* dotted, from the top */
+	enum kind kind;
+	size_t off; /* into struct netobs_config */
+	unsigned long long min, max;
+	const char *const *choices; /* K_CHOICE: value i stored as int i */
+	const char *allowed;	    /* said in errors */
+};
+
+static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
+static const char *const log_formats[] = { "text", "json", NULL };
+static const char *const modes[] = { "auto", "native", "generic", NULL };
+static const char *const booleans[] = { "false", "true", NULL };
+static const char *const probe_modes[] = { "auto", "tracepoint", "kprobe", NULL };
+
+#define MAP(p)                                                                                     \
+	{                                                                                          \
+		.path = p, .kind = K_MAP                                                           \
+	}
+#define KEY(p, k, f, lo, hi, ch, al)                                                               \
+	{                                                                                          \
+		.path = p, .kind = k, .off = offsetof(struct netobs_config, f), .min = lo,         \
+		.max = hi, .choices = ch, .allowed = al                                            \
+	}
+#define SECONDS(p, f) KEY(p, K_SECONDS, f, 1, 604800, NULL, NULL)
+
+static const struct key_spec keys[] = {
+	MAP("http"),
+	KEY("http.listen", K_STR, listen, 0, 0, NULL, "HOST:PORT, e.g. 127.0.0.1:9435"),
+	KEY("http.metrics_path", K_PATH, metrics_path, 0, 0, NULL,
+	    "a path starting with /, e.g. /metrics"),
+	MAP("ebpf"),
+	KEY("ebpf.perf_buffer_size", K_POW2, ringbuf_bytes, 4096, 1U << 30, NULL,
+	    "a power of two from 4096 to 1073741824 (bytes)"),
+	KEY("ebpf.max_flows", K_U32, max_flows, 1, 1 << 24, NULL,
+	    "a whole number from 1 to 16777216"),
+	KEY("ebpf.sampling_rate", K_U32, sampling_pct, 1, 100, NULL,
+	    "a whole number from 1 to 100 (percent of flows)"),
+	KEY("ebpf.xdp_mode", K_CHOICE, mode, 0, 0, modes, "auto, native, generic"),
+	MAP("log"),
+	KEY("log.level", K_CHOICE, log_level, 0, 0, log_levels, "error, warn, info, debug"),
+	KEY("log.format", K_CHOICE, log_json, 0, 0, log_formats, "text, json"),
+	MAP("flows"),
+	MAP("flows.timeouts"),
+	SECONDS("flows.timeouts.established", timeouts.established_ns),
+	SECONDS("flows.timeouts.closing_rst", timeouts.closing_rst_ns),
+	SECONDS("flows.timeouts.opening", timeouts.opening_ns),
+	SECONDS("flows.timeouts.closed_fin", timeouts.closed_fin_ns),
+	SECONDS("flows.timeouts.udp", timeouts.udp_ns),
+	MAP("labels"),
+	KEY("labels.max_label_sets", K_U32, max_label_sets, 1, 100000, NULL,
+	    "a whole number from 1 to 100000"),
+	MAP("socket"),
+	KEY("socket.enabled", K_CHOICE, socket_view, 0, 0, booleans, "true, false"),
+	KEY("socket.probes", K_CHOICE, probe_mode, 0, 0, probe_modes, "auto, tracepoint, kprobe"),
+	KEY("socket.oci_bundle_roots", K_STR, bundle_roots, 0, 0, NULL,
+	    "directories separated by colons"),
+	KEY("socket.ringbuf_bytes", K_POW2, sock_ringbuf_bytes, 4096, 1U << 30, NULL,
+	    "a power of two from 4096 to 1073741824 (bytes)"),
+	MAP("l7"),
+	KEY("l7.snippet_bytes", K_U32, snippet_bytes, 16, L7_SNIPPET_MAX, NULL,
+	    "a whole number from 16 to 4096 (bytes)"),
+	KEY("l7.show_sql_literals", K_CHOICE, show_sql_literals, 0, 0, booleans, "true, false"),
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+struct loader {
+	const char *path;
+	yaml_document_t doc;
+	struct netobs_config *c;
+	char *err;
+	size_t errlen;
+};
+
+static const struct key_spec *find_key(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].path, path))
+			return &keys[i];
+	return NULL;
+}
+
+/* The keys allowed under @parent ("" for the top), comma-separated. */
+static void allowed_under(const char *parent, char *buf, size_t len)
+{
+	size_t i, plen = strlen(parent), used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < NKEYS; i++) {
+		const char *p = keys[i].path, *rest;
+
+		if (plen && (strncmp(p, parent, plen) || p[plen] != '.'))
+			continue;
+		rest = plen ? p + plen + 1 : p;
+		if (strchr(rest, '.'))
+			continue;
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? ", " : "",
+				 rest);
+	}
+}
+
+static int fail(struct loader *l, const yaml_node_t *n, const char *fmt, const char *key,
+		const char *detail)
+{
+	snprintf(l->err, l->errlen, "%s:%zu: ", l->path, n ? n->start_mark.line + 1 : 0);
+	snprintf(l->err + strlen(l->err), l->errlen - strlen(l->err), fmt, key, detail);
+	return -EINVAL;
+}
+
+static int set_scalar(struct loader *l, const struct key_spec *k, const yaml_node_t *v)
+{
+	const char *s = (const char *)v->data.scalar.value;
+	char *field = (char *)l->c + k->off, *end;
+	unsigned long long n;
+	int i;
+
+	if (v->type != YAML_SCALAR_NODE)
+		return fail(l, v, "%s: expected a value, not a list or mapping (allowed: %s)",
+			    k->path, k->allowed ? k->allowed : "a number of seconds");
+	switch (k->kind) {
+	case K_STR:
+	case K_PATH:
+		if (!*s || strlen(s) >= 128 || (k->kind == K_PATH && s[0] != '/'))
+			return fail(l, v, "%s: '%s' is not allowed", k->path, s);
+		snprintf(field, 128, "%s", s);
+		return 0;
+	case K_CHOICE:
+		for (i = 0; k->choices[i]; i++)
+			if (!strcmp(s, k->choices[i])) {
+				*(int *)field = i;
+				return 0;
+			}
+		snprintf(l->err, l->errlen, "%s:%zu: %s: '%s' is not one of: %s", l->path,
+			 v->start_mark.line + 1, k->path, s, k->allowed);
+		return -EINVAL;
+	default:
+		break;
+	}
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (k->kind == K_SECONDS && *end == 's' && end[1] == 0)
+		end++; /* "300s" as well as "300" */
+	if (errno || end == s || *end || s[0] == '-' || n < k->min || n > k->max ||
+	    (k->kind == K_POW2 && (n & (n - 1)))) {
+		char what[96];
+
+		if (k->kind == K_SECONDS)
+			snprintf(what, sizeof(what), "seconds from %llu to %llu, e.g. 300 or 300s",
+				 k->min, k->max);
+		snprintf(l->err, l->errlen, "%s:%zu: %s: '%s' is not %s", l->path,
+			 v->start_mark.line + 1, k->path, s,
+			 k->kind == K_SECONDS ? what : k->allowed);
+		return -EINVAL;
+	}
+	if (k->kind == K_SECONDS)
+		*(__u64 *)field = n * NS_PER_SEC;
+	else
+		*(__u32 *)field = n;
+	return 0;
+}
+
+static int walk(struct loader *l, yaml_node_t *map, const char *prefix)
+{
+	yaml_node_pair_t *p;
+
+	if (map->type != YAML_MAPPING_NODE) {
+		char allowed[256];
+
+		allowed_under(prefix, allowed, sizeof(allowed));
+		return fail(l, map, "%s: expected a mapping of: %s", *prefix ? prefix : "top level",
+			    allowed);
+	}
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
+		const struct key_spec *spec;
+		char path[128];
+		int err;
+
+		if (!k || k->type != YAML_SCALAR_NODE)
+			return fail(l, k, "%s: %s", "keys must be names", "");
+		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
+			 (const char *)k->data.scalar.value);
+		spec = find_key(path);
+		if (!spec) {
+			char allowed[256];
+
+			allowed_under(prefix, allowed, sizeof(allowed));
+			return fail(l, k, "unknown key '%s' (allowed here: %s)", path, allowed);
+		}
+		err = spec->kind == K_MAP ? walk(l, v, path) : set_scalar(l, spec, v);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int config_load(const char *path, struct netobs_config *c, char *err, size_t errlen)
+{
+	struct loader l = { .path = path, .c = c, .err = err, .errlen = errlen };
+	yaml_parser_t parser;
+	yaml_node_t *root;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &l.doc)) {
+		snprintf(err, errlen, "%s:%zu: not valid YAML: %s", path,
+			 parser.problem_mark.line + 1, parser.problem ?: "?");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		return -EINVAL;
+	}
+	root = yaml_document_get_root_node(&l.doc);
+	rc = root ? walk(&l, root, "") : 0; /* an empty file keeps the defaults */
+	yaml_document_delete(&l.doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return rc;
+}

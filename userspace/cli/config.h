@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* config.yaml for the agent, read with libyaml; every key is checked. */
+#ifndef NETOBS_CONFIG_H
+#define NETOBS_CONFIG_H
+
+#include <stddef.h>
+
+#include "agent/attach.h"
+#include "util/log.h"
+#include "netobs.h"
+
+struct netobs_config {
+	char listen[128];	       /* http.listen */
+	char metrics_path[128];	       /* http.metrics_path */
+	__u32 ringbuf_bytes;	       /* ebpf.perf_buffer_size */
+	__u32 max_flows;	       /* ebpf.max_flows */
+	__u32 sampling_pct;	       /* ebpf.sampling_rate, 1-100 */
+	enum attach_mode mode;	       /* ebpf.xdp_mode */
+	enum log_level log_level;      /* log.level */
+	int log_json;		       /* log.format */
+	struct wire_timeouts timeouts; /* flows.timeouts.* (seconds) */
+	__u32 max_label_sets;	       /* labels.max_label_sets */
+	int socket_view;	       /* socket.enabled */
+	int probe_mode;		       /* socket.probes: enum probe_mode */
+	char bundle_roots[128];	       /* socket.oci_bundle_roots */
+	__u32 sock_ringbuf_bytes;      /* socket.ringbuf_bytes */
+	__u32 snippet_bytes;	       /* l7.snippet_bytes */
+	int show_sql_literals;	       /* l7.show_sql_literals */
+};
+
+void config_defaults(struct netobs_config *c);
+/*
+ * Read @path over @c. On error returns -EINVAL (or -errno for I/O) and puts
+ * one line in @err naming the file, line, key and what is allowed.
+ */
+int config_load(const char *path, struct netobs_config *c, char *err, size_t errlen);
+
+#endif /* NETOBS_CONFIG_H */

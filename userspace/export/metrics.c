@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export/metrics.h"
+#include "util/names.h"
+
+static __u32 key_hash(const struct series_key *k)
+{
+	__u32 h = k->ifindex * 2654435761U;
+
+	h ^= (k->server_port + 0x9e3779b9U + (h << 6) + (h >> 2));
+	h ^= (k->role + 0x9e3779b9U + (h << 6) + (h >> 2));
+	return h;
+}
+
+int metrics_init(struct metrics_table *t, __u32 max_series)
+{
+	__u32 total = max_series * 2 + 64, slots = 64;
+
+	memset(t, 0, sizeof(*t));
+	while (slots < total * 2)
+		slots <<= 1;
+	t->cap = max_series;
+	t->slots = slots;
+	/* Room for the capped label sets plus the "other" ones they fold into. */
+	t->s = calloc(total, sizeof(*t->s));
+	t->index = malloc(slots * sizeof(*t->index));
+	if (!t->s || !t->index) {
+		metrics_free(t);
+		return -ENOMEM;
+	}
+	memset(t->index, 0xff, slots * sizeof(*t->index));
+	return 0;
+}
+
+void metrics_free(struct metrics_table *t)
+{
+	free(t->s);
+	free(t->index);
+	t->s = NULL;
+	t->index = NULL;
+}
+
+int metrics_copy(struct metrics_table *dst, const struct metrics_table *src)
+{
+	if (dst->slots != src->slots || dst->cap != src->cap)
+		return -EINVAL;
+	memcpy(dst->s, src->s, src->n * sizeof(*src->s));
+	memcpy(dst->index, src->index, src->slots * sizeof(*src->index));
+	dst->n = src->n;
+	dst->folded_flows = src->folded_flows;
+	return 0;
+}
+
+static struct series *find(struct metrics_table *t, const struct series_key *k, int create)
+{
+	__u32 i = key_hash(k) & (t->slots - 1);
+
+	for (;; i = (i + 1) & (t->slots - 1)) {
+		__s32 at = t->index[i];
+
+		if (at < 0)
+			break;
+		if (!memcmp(&t->s[at].key, k, sizeof(*k)))
+			return &t->s[at];
+	}
+	if (!create)
+		return NULL;
+	t->index[i] = t->n;
+	t->s[t->n].key = *k;
+	return &t->s[t->n++];
+}
+
+/* The same buckets as the datapath's lat_bucket(): le is inclusive, in ns. */
+__u32 metrics_slots(const struct metrics_table *t)
+{
+	return t->cap * 2 + 64;
+}
+
+int metrics_restore(struct metrics_table *t, const struct series *s)
+{
+	struct series *d = find(t, &s->key, 0);
+
+	if (!d) {
+		if (t->n >= metrics_slots(t))
+			return -ENOSPC;
+		d = find(t, &s->key, 1);
+	}
+	*d = *s;
+	return 0;
+}
+
+void metrics_hist_add(struct hist *h, __u64 ns)
+{
+	static const __u64 bounds_us[LAT_BUCKETS - 1] = LAT_BUCKET_BOUNDS_US;
+	__u32 b = 0;
+
+	while (b < LAT_BUCKETS - 1 && ns > bounds_us[b] * 1000)
+		b++;
+	h->buckets[b]++;
+	h->sum_ns += ns;
+	h->count++;
+}
+
+static void hist_merge(struct hist *h, const struct lat_agg *a)
+{
+	int b;
+
+	for (b = 0; b < LAT_BUCKETS; b++)
+		h->buckets[b] += a->buckets[b];
+	h->sum_ns += a->sum_ns;
+	h->count += a->count;
+}
+
+static __u16 server_port(const struct flow_stats *f)
+{
+	return (f->flags & FF_CLIENT_IS_LO) ? f->key.hi_port : f->key.lo_port;
+}
+
+int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int close_type)
+{
+	struct series_key k = { .ifindex = f->ifindex,
+				.server_port = server_port(f),
+				.role = f->host_role };
+	int rs = !!(f->flags & FF_RTT_SERVER), rc = !!(f->flags & FF_RTT_CLIENT), d;
+	struct series *s;
+
+	if (f->key.proto != IPPROTO_TCP)
+		return 0;
+	s = find(t, &k, 0);
+	if (!s) {
+		if (t->n >= t->cap) {
+			k.server_port = 0; /* fold into "other" */
+			t->folded_flows++;
+		}
+		s = find(t, &k, 1);
+	}
+	for (d = 0; d < 2; d++) {
+		const struct flow_side *fs = &f->side[d];
+
+		s->packets[d] += fs->packets;
+		s->bytes[d] += fs->bytes;
+		s->retrans[d] += fs->retrans;
+		s->retrans_bytes[d] += fs->retrans_bytes;
+		s->zero_win[d] += fs->zero_win;
+		s->rst[d] += fs->rst;
+	}
+	s->zero_win_duration_ns += f->zero_win_duration_ns;
+	s->flows++;
+	s->syn_repeat += f->syn_count > 1 ? f->syn_count - 1 : 0;
+	s->synack_repeat += f->synack_count > 1 ? f->synack_count - 1 : 0;
+	if (rs)
+		metrics_hist_add(&s->syn_rtt_server, f->rtt_server_ns);
+	if (rc)
+		metrics_hist_add(&s->syn_rtt_client, f->rtt_client_ns);
+	if (rs && rc)
+		metrics_hist_add(&s->syn_rtt, f->rtt_server_ns + f->rtt_client_ns);
+	hist_merge(&s->rtt, &f->side[DIR_C2S].ack_rtt);
+	hist_merge(&s->rtt, &f->side[DIR_S2C].ack_rtt);
+	hist_merge(&s->srt, &f->srt);
+	hist_merge(&s->art, &f->art);
+	if (close_type >= 0 && close_type < CLOSE_MAX) {
+		s->closed_by_type[close_type]++;
+		return 0;
+	}
+	s->live++;
+	for (d = 0; d < 2; d++) {
+		const struct lat_agg *a = &f->side[d].ack_rtt;
+
+		if (!a->count)
+			continue;
+		if (a->max_ns > s->rtt_max_ns)
+			s->rtt_max_ns = a->max_ns;
+		if (!s->rtt_min_ns || a->min_ns < s->rtt_min_ns)
+			s->rtt_min_ns = a->min_ns;
+	}
+	if (f->srt.count && f->srt.max_ns > s->srt_max_ns)
+		s->srt_max_ns = f->srt.max_ns;
+	return 0;
+}
+
+/* The host's side of a flow direction: what it sent and what it received. */
+static int sent_dir(__u8 role)
+{
+	return role == ROLE_SERVER ? DIR_S2C : DIR_C2S;
+}
+
+static void labels(char *buf, size_t len, const struct series_key *k)
+{
+	static const char *const roles[] = { "none", "client", "server" };
+	char ifname[IF_NAMESIZE] = "none";
+	char port[8] = "other";
+
+	if (k->ifindex && !if_indextoname(k->ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "if%u", k->ifindex);
+	if (k->server_port)
+		snprintf(port, sizeof(port), "%u", k->server_port);
+	snprintf(buf, len, "interface=\"%s\",server_port=\"%s\",role=\"%s\"", ifname, port,
+		 roles[k->role < 3 ? k->role : 0]);
+}
+
+void prom_head(FILE *f, const char *name, const char *type, const char *help, int openmetrics)
+{
+	size_t n = strlen(name);
+
+	if (openmetrics && !strcmp(type, "counter") && n > 6 && !strcmp(name + n - 6, "_total"))
+		n -= 6;
+	fprintf(f, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name, type);
+}
+
+/* Set by metrics_write for the family writers below. */
+static int om;
+
+static void head(FILE *f, const char *name, const char *type, const char *help)
+{
+	prom_head(f, name, type, help, om);
+}
+
+typedef __u64 (*series_value)(const struct series *s, int arg);
+
+static void family(FILE *f, const struct metrics_table *t, const char *name, const char *type,
+		   const char *help, series_value val, int arg)
+{
+	char l[192];
+	__u32 i;
+
+	head(f, name, type, help);
+	for (i = 0; i < t->n; i++) {
+		labels(l, sizeof(l), &t->s[i].key);
+		fprintf(f, "%s{%s} %llu\n", name, l, val(&t->s[i], arg));
+	}
+}
+
+/* A value kept in ns, shown in microseconds. */
+static void family_us(FILE *f, const struct metrics_table *t, const char *name, const char *type,
+		      const char *help, series_value val, int arg)
+{
+	char l[192];
+	__u32 i;
+
+	head(f, name, type, help);
+	for (i = 0; i < t->n; i++) {
+		__u64 ns = val(&t->s[i], arg);
+
+		labels(l, sizeof(l), &t->s[i].key);
+		fprintf(f, "%s{%s} %llu.%03llu\n", name, l, ns / 1000, ns % 1000);
+	}
+}
+
+void metrics_hist_write(FILE *f, const char *name, const char *labels, const struct hist *h)
+{
+	static const __u64 bounds_us[LAT_BUCKETS - 1] = LAT_BUCKET_BOUNDS_US;
+	const char *sep = labels[0] ? "," : "";
+	__u64 cum = 0;
+	__u32 b;
+
+	for (b = 0; b < LAT_BUCKETS; b++) {
+		cum += h->buckets[b];
+		if (b < LAT_BUCKETS - 1)
+			fprintf(f, "%s_bucket{%s%sle=\"%llu\"} %llu\n", name, labels, sep,
+				bounds_us[b], cum);
+		else
+			fprintf(f, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep, cum);
+	}
+	fprintf(f, "%s_sum{%s} %llu.%03llu\n", name, labels, h->sum_ns / 1000, h->sum_ns % 1000);
+	fprintf(f, "%s_count{%s} %llu\n", name, labels, h->count);
+}
+
+static void histogram(FILE *f, const struct metrics_table *t, const char *name, const char *help,
+		      size_t off)
+{
+	char l[192];
+	__u32 i;
+
+	head(f, name, "histogram", help);
+	for (i = 0; i < t->n; i++) {
+		labels(l, sizeof(l), &t->s[i].key);
+		metrics_hist_write(f, name, l, (const void *)((const char *)&t->s[i] + off));
+	}
+}
+
+static __u64 v_sent(const struct series *s, int field)
+{
+	const __u64 *a = (const __u64 *)((const char *)s + field);
+
+	return a[sent_dir(s->key.role)];
+}
+
+static __u64 v_received(const struct series *s, int field)
+{
+	const __u64 *a = (const __u64 *)((const char *)s + field);
+
+	return a[!sent_dir(s->key.role)];
+}
+
+static __u64 v_both(const struct series *s, int field)
+{
+	const __u64 *a = (const __u64 *)((const char *)s + field);
+
+	return a[0] + a[1];
+}
+
+static __u64 v_field(const struct series *s, int field)
+{
+	return *(const __u64 *)((const char *)s + field);
+}
+
+static __u64 v_closed(const struct series *s, int unused)
+{
+	__u64 n = 0;
+	int i;
+
+	for (i = 0; i < CLOSE_MAX; i++)
+		n += s->closed_by_type[i];
+	return n;
+}
+
+static __u64 v_close(const struct series *s, int type)
+{
+	return s->closed_by_type[type];
+}
+
+static __u64 v_half_close(const struct series *s, int unused)
+{
+	return s->closed_by_type[CLOSE_CLIENT_HALF_CLOSE] +
+	       s->closed_by_type[CLOSE_SERVER_HALF_CLOSE];
+}
+
+#define OFF(field) ((int)offsetof(struct series, field))
+
+static void rates(FILE *f, const struct metrics_table *t, const struct metrics_table *prev,
+		  double dt, const char *name, const char *help, int field)
+{
+	char l[192];
+	__u32 i;
+	int d;
+
+	head(f, name, "gauge", help);
+	for (i = 0; i < t->n && prev && dt > 0; i++) {
+		const struct series *s = &t->s[i];
+		const struct series *p = find((struct metrics_table *)prev, &s->key, 0);
+
+		labels(l, sizeof(l), &s->key);
+		for (d = 0; d < 2; d++) {
+			__u64 now = ((const __u64 *)((const char *)s + field))[d];
+			__u64 was = p ? ((const __u64 *)((const char *)p + field))[d] : 0;
+			int sent = d == sent_dir(s->key.role);
+
+			fprintf(f, "%s{%s,direction=\"%s\"} %.3f\n", name, l,
+				sent ? "sent" : "received", now > was ? (now - was) / dt : 0.0);
+		}
+	}
+}
+
+void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_table *prev,
+		   double dt_s, int openmetrics)
+{
+	char l[192];
+	__u32 i;
+	int c;
+
+	om = openmetrics;
+	rates(f, t, prev, dt_s, "network_tcp_bytes_per_second",
+	      "TCP bytes per second since the previous scrape.", OFF(bytes));
+	rates(f, t, prev, dt_s, "network_tcp_packets_per_second",
+	      "TCP segments per second since the previous scrape.", OFF(packets));
+
+	family(f, t, "network_tcp_bytes_sent_total", "counter",
+	       "TCP bytes (IP header and payload) the host sent.", v_sent, OFF(bytes));
+	family(f, t, "network_tcp_bytes_received_total", "counter",
+	       "TCP bytes (IP header and payload) the host received.", v_received, OFF(bytes));
+	family(f, t, "network_tcp_packets_sent_total", "counter", "TCP segments the host sent.",
+	       v_sent, OFF(packets));
+	family(f, t, "network_tcp_packets_received_total", "counter",
+	       "TCP segments the host received.", v_received, OFF(packets));
+	family(f, t, "network_tcp_connections_opened_total", "counter",
+	       "TCP flows seen since the agent started.", v_field, OFF(flows));
+	family(f, t, "network_tcp_connections_closed_total", "counter",
+	       "TCP flows ended since the agent started.", v_closed, 0);
+	family(f, t, "network_tcp_connections_active", "gauge", "TCP flows in the table.", v_field,
+	       OFF(live));
+	histogram(f, t, "network_tcp_syn_rtt_microseconds",
+		  "Handshake RTT (SYN to the ACK of the SYN-ACK), one sample per flow.",
+		  offsetof(struct series, syn_rtt));
+	histogram(f, t, "network_tcp_syn_rtt_client_microseconds",
+		  "SYN-ACK to its ACK: the path to the client.",
+		  offsetof(struct series, syn_rtt_client));
+	histogram(f, t, "network_tcp_syn_rtt_server_microseconds",
+		  "SYN to the SYN-ACK: the path to the server.",
+		  offsetof(struct series, syn_rtt_server));
+	histogram(f, t, "network_tcp_rtt_microseconds",
+		  "Data RTT samples (a segment to the ACK covering it), both sides.",
+		  offsetof(struct series, rtt));
+	histogram(f, t, "network_tcp_srt_microseconds",
+		  "System response time: client data to the server's pure ACK.",
+		  offsetof(struct series, srt));
+	histogram(f, t, "network_tcp_art_microseconds",
+		  "Application response time: a request's last segment to the first response "
+		  "segment.",
+		  offsetof(struct series, art));
+	family_us(f, t, "network_tcp_rtt_max_microseconds", "gauge",
+		  "Largest data RTT of live flows.", v_field, OFF(rtt_max_ns));
+	family_us(f, t, "network_tcp_rtt_min_microseconds", "gauge",
+		  "Smallest data RTT of live flows.", v_field, OFF(rtt_min_ns));
+	family_us(f, t, "network_tcp_srt_max_microseconds", "gauge", "Largest SRT of live flows.",
+		  v_field, OFF(srt_max_ns));
+	family(f, t, "network_tcp_retrans_packets_total", "counter",
+	       "Segments whose sequence range was already seen, both directions.", v_both,
+	       OFF(retrans));
+	family(f, t, "network_tcp_retrans_bytes_total", "counter",
+	       "Payload bytes of retransmitted segments, both directions.", v_both,
+	       OFF(retrans_bytes));
+	head(f, "network_tcp_retrans_ratio", "gauge",
+	     "Retransmitted segments per segment since the agent started.");
+	for (i = 0; i < t->n; i++) {
+		__u64 p = t->s[i].packets[0] + t->s[i].packets[1];
+
+		labels(l, sizeof(l), &t->s[i].key);
+		fprintf(f, "network_tcp_retrans_ratio{%s} %.6f\n", l,
+			p ? (double)(t->s[i].retrans[0] + t->s[i].retrans[1]) / p : 0.0);
+	}
+	family(f, t, "network_tcp_zero_window_events_total", "counter",
+	       "Segments advertising a zero window, both directions.", v_both, OFF(zero_win));
+	family_us(f, t, "network_tcp_zero_window_duration_microseconds_total", "counter",
+		  "Time advertised windows stayed at zero.", v_field, OFF(zero_win_duration_ns));
+	family(f, t, "network_tcp_rst_total", "counter", "RST segments, both directions.", v_both,
+	       OFF(rst));
+	family(f, t, "network_tcp_client_syn_repeat_total", "counter",
+	       "SYNs the client sent again.", v_field, OFF(syn_repeat));
+	family(f, t, "network_tcp_server_synack_repeat_total", "counter",
+	       "SYN-ACKs the server sent again.", v_field, OFF(synack_repeat));
+	family(f, t, "network_tcp_server_queue_overflow_total", "counter",
+	       "Flows ended as queue_overflow (SYN-ACK repeated after the client's ACK).", v_close,
+	       CLOSE_QUEUE_OVERFLOW);
+	family(f, t, "network_tcp_timeout_total", "counter", "Flows ended as timeout.", v_close,
+	       CLOSE_TIMEOUT);
+	family(f, t, "network_tcp_port_reuse_total", "counter", "Flows ended as port_reuse.",
+	       v_close, CLOSE_PORT_REUSE);
+	family(f, t, "network_tcp_half_close_total", "counter",
+	       "Flows ended half-closed (one FIN only).", v_half_close, 0);
+	head(f, "network_tcp_close_total", "counter", "TCP flows ended, by close type.");
+	for (i = 0; i < t->n; i++) {
+		labels(l, sizeof(l), &t->s[i].key);
+		for (c = CLOSE_NORMAL; c < CLOSE_MAX; c++)
+			if (c != CLOSE_FORCED)
+				fprintf(f, "network_tcp_close_total{%s,close_type=\"%s\"} %llu\n",
+					l, close_type_name(c), t->s[i].closed_by_type[c]);
+	}
+}

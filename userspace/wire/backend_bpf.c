@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Loader for the wire engine's BPF programs, and its replay backend. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "util/log.h"
+#include "wire/backend_bpf.h"
+#include "wire_xdp.skel.h"
+#include "wire_tc.skel.h"
+
+int wire_bpf_xdp_prog_fd(const struct wire_bpf *w)
+{
+	return bpf_program__fd(w->xdp->progs.netobs_xdp);
+}
+
+int wire_bpf_tc_prog_fd(const struct wire_bpf *w)
+{
+	return bpf_program__fd(w->tc->progs.netobs_tc_egress);
+}
+
+int wire_bpf_flows_fd(const struct wire_bpf *w)
+{
+	return bpf_map__fd(w->xdp->maps.flows);
+}
+
+int wire_bpf_lookup_flow(const struct wire_bpf *w, const struct flow_key *key,
+			 struct flow_stats *out)
+{
+	struct flow_entry e;
+
+	if (bpf_map_lookup_elem_flags(wire_bpf_flows_fd(w), key, &e, BPF_F_LOCK))
+		return -errno;
+	*out = e.s;
+	return 0;
+}
+
+static int rb_event(void *ctx, void *data, size_t len)
+{
+	struct wire_backend *b = ctx;
+
+	return b->on_event ? b->on_event(b->event_ctx, data, len) : 0;
+}
+
+static int bpf_run(struct wire_backend *b, const void *frame, __u32 len, __u64 now_ns)
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len, .repeat = 1);
+
+	w->xdp->bss->replay_now_ns = now_ns;
+	if (bpf_prog_test_run_opts(wire_bpf_xdp_prog_fd(w), &opts))
+		return -errno;
+	return 0;
+}
+
+static int bpf_poll(struct wire_backend *b)
+{
+	int n = ring_buffer__consume(((struct wire_bpf *)b)->rb);
+
+	return n < 0 ? n : 0;
+}
+
+#define FLOW_BATCH 1024
+
+/* Per-element get_next_key + lookup: for kernels without batch ops. */
+static int for_each_by_key(int fd, wire_flow_fn fn, void *ctx)
+{
+	struct flow_key key, next, *prev = NULL;
+	struct flow_entry e;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem_flags(fd, &key, &e, BPF_F_LOCK))
+			continue; /* deleted meanwhile */
+		err = fn(ctx, &e.s);
+		if (err)
+			return err;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+/*
+ * The whole table, FLOW_BATCH entries a syscall, each read under its lock
+ * (BPF_F_LOCK): a scrape of 100k flows is ~100 syscalls, not 200k.
+ */
+static int bpf_for_each(struct wire_backend *b, wire_flow_fn fn, void *ctx)
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_F_LOCK);
+	int fd = wire_bpf_flows_fd(w), err = 0, done = 0;
+	struct flow_key *keys = NULL;
+	struct flow_entry *vals = NULL;
+	__u32 batch, n, i;
+	void *in = NULL;
+
+	keys = malloc(FLOW_BATCH * sizeof(*keys));
+	vals = malloc(FLOW_BATCH * sizeof(*vals));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!done && !err) {
+		n = FLOW_BATCH;
+		if (bpf_map_lookup_batch(fd, in, &batch, keys, vals, &n, &opts)) {
+			if (errno == ENOENT) {
+				done = 1; /* last (possibly partial) batch */
+			} else if (errno == EINVAL && !in) {
+				err = for_each_by_key(fd, fn, ctx); /* no batch ops here */
+				goto out;
+			} else {
+				err = -errno;
+				break;
+			}
+		}
+		for (i = 0; i < n && !err; i++)
+			err = fn(ctx, &vals[i].s);
+		in = &batch;
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+static int bpf_delete_flow(struct wire_backend *b, const struct flow_key *key)
+{
+	if (bpf_map_delete_elem(wire_bpf_flows_fd((struct wire_bpf *)b), key))
+		return -errno;
+	return 0;
+}
+
+static int bpf_counters(struct wire_backend *b, __u64 out[CNT_MAX])
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+	int fd = bpf_map__fd(w->xdp->maps.counters);
+	__u64 *vals = calloc(w->ncpus, sizeof(__u64));
+	__u32 i;
+	int c, err = 0;
+
+	if (!vals)
+		return -ENOMEM;
+	for (i = 0; i < CNT_MAX; i++) {
+		out[i] = 0;
+		if (bpf_map_lookup_elem(fd, &i, vals)) {
+			err = -errno;
+			break;
+		}
+		for (c = 0; c < w->ncpus; c++)
+			out[i] += vals[c];
+	}
+	free(vals);
+	return err;
+}
+
+static void bpf_destroy(struct wire_backend *b)
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+
+	ring_buffer__free(w->rb);
+	wire_tc__destroy(w->tc);
+	wire_xdp__destroy(w->xdp);
+	free(w);
+}
+
+static const struct wire_backend_ops bpf_ops = {
+	.name = "BPF programs via BPF_PROG_TEST_RUN",
+	.run = bpf_run,
+	.poll = bpf_poll,
+	.for_each_flow = bpf_for_each,
+	.delete_flow = bpf_delete_flow,
+	.counters = bpf_counters,
+	.destroy = bpf_destroy,
+};
+
+/* Knobs are read-only after load: the verifier prunes on them. */
+#define SET_KNOBS(skel, o)                                                                         \
+	do {                                                                                       \
+		(skel)->rodata->replay_clock = !!(o)->replay_clock;                                \
+		(skel)->rodata->wire_cfg_sampling_pct = (o)->sampling_pct;                         \
+		memcpy((void *)&(skel)->rodata->wire_cfg_timeouts, &(o)->timeouts,                 \
+		       sizeof((o)->timeouts));                                                     \
+	} while (0)
+
+/* The maps every program object of the engine uses as one set. */
+static const char *const shared_maps[] = { "flows", "counters", "flow_ids", "scratch", "events" };
+
+/* Make @to's shared maps the ones @from (already loaded) has. */
+static int share_maps(struct bpf_object *from, struct bpf_object *to)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+		struct bpf_map *src = bpf_object__find_map_by_name(from, shared_maps[i]);
+		struct bpf_map *dst = bpf_object__find_map_by_name(to, shared_maps[i]);
+
+		if (!src || !dst)
+			return -ENOENT;
+		err = bpf_map__reuse_fd(dst, bpf_map__fd(src));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * With a pin directory, the maps both programs share outlive the agent: libbpf
+ * reuses what is pinned there (it must match, e.g. the same max_flows) or
+ * creates and pins it.
+ */
+static int pin_maps(struct wire_xdp *skel, const char *dir)
+{
+	struct bpf_map *maps[] = { skel->maps.flows, skel->maps.counters, skel->maps.flow_ids,
+				   skel->maps.events };
+	char path[256];
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(maps[i]));
+		err = bpf_map__set_pin_path(maps[i], path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct bpf_object *wire_bpf_xdp_object_new(void *engine, void **owner)
+{
+	struct wire_bpf *w = engine;
+	struct wire_xdp *skel = wire_xdp__open();
+	int err;
+
+	if (!skel)
+		return NULL;
+	SET_KNOBS(skel, &w->opts);
+	err = share_maps(w->xdp->obj, skel->obj);
+	if (err) {
+		wire_xdp__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	*owner = skel;
+	return skel->obj;
+}
+
+void wire_bpf_xdp_object_free(void *owner)
+{
+	wire_xdp__destroy(owner);
+}
+
+struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn fn, void *ctx)
+{
+	struct wire_bpf *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return NULL;
+	w->b.ops = &bpf_ops;
+	w->b.on_event = fn;
+	w->b.event_ctx = ctx;
+	w->opts = *o;
+	w->ncpus = libbpf_num_possible_cpus();
+	if (w->ncpus < 0) {
+		err = w->ncpus;
+		goto cleanup;
+	}
+
+	w->xdp = wire_xdp__open();
+	if (!w->xdp) {
+		err = -errno;
+		goto cleanup;
+	}
+	SET_KNOBS(w->xdp, o);
+	bpf_map__set_max_entries(w->xdp->maps.flows, o->max_flows);
+	bpf_map__set_max_entries(w->xdp->maps.events, o->ringbuf_bytes);
+	if (o->pin_dir) {
+		err = pin_maps(w->xdp, o->pin_dir);
+		if (err)
+			goto cleanup;
+	}
+	err = wire_xdp__load(w->xdp);
+	if (err) {
+		if (o->pin_dir)
+			log_msg(LOG_ERROR,
+				"the maps pinned in %s do not fit this configuration (another "
+				"--max-flows or ring buffer size?): run `netobs-xdp detach` on the "
+				"interfaces to start afresh\n",
+				o->pin_dir);
+		goto cleanup;
+	}
+
+	w->tc = wire_tc__open();
+	if (!w->tc) {
+		err = -errno;
+		goto cleanup;
+	}
+	SET_KNOBS(w->tc, o);
+	err = share_maps(w->xdp->obj, w->tc->obj);
+	if (err)
+		goto cleanup;
+	err = wire_tc__load(w->tc);
+	if (err)
+		goto cleanup;
+
+	w->rb = ring_buffer__new(bpf_map__fd(w->xdp->maps.events), rb_event, &w->b, NULL);
+	if (!w->rb) {
+		err = -errno;
+		goto cleanup;
+	}
+	return &w->b;
+
+cleanup:
+	bpf_destroy(&w->b);
+	errno = -err;
+	return NULL;
+}
