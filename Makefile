@@ -87,7 +87,7 @@ $(BUILD)/userspace/%.o: userspace/%.c $(SKELS) $(WIRE_HDRS) $(USER_HDRS)
 
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
-	$(Q)ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^ # afresh: a moved or removed source leaves no stale member
 
 bin/netobs-xdp: userspace/cli/netobs-xdp.c $(LIB)
 	$(call msg,LD,$@)
