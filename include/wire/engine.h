@@ -9,7 +9,7 @@
  *   wire_load_bytes(ctx, off, buf, len)  0 or -errno
  *   wire_now()                      clock in ns
  *   wire_count(idx)                 bump per-CPU counter idx
- *   wire_timeouts()                 const struct wire_timeouts *
+ *   wire_timeouts(t)                fill *t with the configured timeouts
  *   wire_sampling_pct()             percent of flows tracked (100: all)
  *   wire_scratch()                  struct wire_scratch * (per CPU), or NULL
  *   wire_flow_id_ptr()              __u64 * shared creation counter, or NULL
@@ -18,7 +18,7 @@
  *   wire_lock(entry) / wire_unlock(entry)
  *   wire_emit(ptr, size)            0 or -errno
  * xdp/ and tc/ get it from wire/platform.bpf.h, the userspace engine from
- * userspace/wire_user.c.
+ * userspace/wire/backend_user.c.
  */
 #ifndef NETOBS_WIRE_ENGINE_H
 #define NETOBS_WIRE_ENGINE_H
@@ -56,7 +56,7 @@ static __always_inline __u64 wire_take_flow_id(__u64 *idp)
  */
 WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 {
-	const struct wire_timeouts *t = wire_timeouts();
+	struct wire_timeouts t;
 	struct wire_scratch *sc;
 	struct flow_entry *e;
 	struct flow_key key;
@@ -67,6 +67,7 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 		return 0;
 	from_lo = pkt_flow_key(p, &key);
 	now = wire_now();
+	wire_timeouts(&t);
 	sc = wire_scratch();
 	/* Fetched up front: a restart is decided under the lock, where no helper
 	 * may be called (and an array lookup is inlined, so this costs little).
@@ -105,9 +106,9 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 	dir = flow_pkt_dir(&e->s, from_lo);
 	/* A flow with no packet yet was just inserted: nothing to end. */
 	if ((e->s.side[DIR_C2S].packets || e->s.side[DIR_S2C].packets) &&
-	    (flow_expired(&e->s, now, t) ||
+	    (flow_expired(&e->s, now, &t) ||
 	     (p->proto == IPPROTO_TCP && flow_is_new_syn(&e->s, p, dir)))) {
-		int reason = flow_expired(&e->s, now, t) ? END_TIMEOUT : END_PORT_REUSE;
+		int reason = flow_expired(&e->s, now, &t) ? END_TIMEOUT : END_PORT_REUSE;
 
 		flow_finish(&e->s, e->s.last_seen_ns);
 		sc->ev.type = EV_FLOW_END;

@@ -69,9 +69,18 @@ static __always_inline void wire_count(__u32 idx)
 		*v += 1;
 }
 
-static __always_inline const struct wire_timeouts *wire_timeouts(void)
+/*
+ * Each field read through the const volatile object, so every read is a load
+ * from .rodata that the loader set. A plain pointer to it would let clang fold
+ * the initialiser (the defaults) into the bytecode and ignore the setting.
+ */
+static __always_inline void wire_timeouts(struct wire_timeouts *t)
 {
-	return (const struct wire_timeouts *)&wire_cfg_timeouts;
+	t->established_ns = wire_cfg_timeouts.established_ns;
+	t->closing_rst_ns = wire_cfg_timeouts.closing_rst_ns;
+	t->opening_ns = wire_cfg_timeouts.opening_ns;
+	t->closed_fin_ns = wire_cfg_timeouts.closed_fin_ns;
+	t->udp_ns = wire_cfg_timeouts.udp_ns;
 }
 
 static __always_inline __u32 wire_sampling_pct(void)

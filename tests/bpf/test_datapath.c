@@ -4,7 +4,8 @@
  * formed or not, leaves with XDP_PASS / TC_ACT_OK and byte for byte as it
  * came; each malformed one bumps its own counter; a full flow table passes
  * and counts; a port reuse sends the old flow's record through the ring
- * buffer. Needs root; exits 77 without it.
+ * buffer; knobs set before load reach the bytecode. Needs root; exits 77
+ * without it.
  */
 #include <errno.h>
 #include <linux/pkt_cls.h>
@@ -205,6 +206,95 @@ static void test_verifier_budget(struct wire_bpf *w)
 	printf("%s %s\n", failures > before ? "FAIL" : "PASS", __func__);
 }
 
+/*
+ * Knobs set before load must reach the bytecode: the loaded programs' .rodata
+ * holds the configured timeouts and sampling rate, and no default timeout is
+ * left in the instructions as an immediate (what clang does when a knob is
+ * read through a plain pointer: it folds the initialiser in and the setting is
+ * ignored). The replay tests check the behaviour through both engines.
+ */
+static void test_knobs_not_folded(void)
+{
+	static const __u64 defaults[] = { 300 * NS_PER_SEC, 35 * NS_PER_SEC, 5 * NS_PER_SEC,
+					  2 * NS_PER_SEC };
+	struct wire_timeouts t = { .established_ns = 11 * NS_PER_SEC,
+				   .closing_rst_ns = 13 * NS_PER_SEC,
+				   .opening_ns = 17 * NS_PER_SEC,
+				   .closed_fin_ns = 19 * NS_PER_SEC,
+				   .udp_ns = 23 * NS_PER_SEC };
+	__u32 sampling = 37;
+	struct wire_options o;
+	struct wire_backend *b;
+	struct wire_bpf *w;
+	int before = failures, i;
+
+	wire_options_default(&o);
+	o.timeouts = t;
+	o.sampling_pct = sampling;
+	b = wire_bpf_open(&o, NULL, NULL);
+	CHECK(b, "load with custom knobs: %s", strerror(errno));
+	if (!b)
+		return;
+	w = (struct wire_bpf *)b;
+	for (i = 0; i < 2; i++) {
+		int fd = i ? wire_bpf_tc_prog_fd(w) : wire_bpf_xdp_prog_fd(w);
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info), map_ids[16], n, m, k, rodata_ok = 0;
+		struct bpf_insn *insns;
+
+		CHECK(!bpf_obj_get_info_by_fd(fd, &info, &len), "prog info: %s", strerror(errno));
+		n = info.xlated_prog_len / sizeof(*insns);
+		m = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
+		insns = calloc(n, sizeof(*insns));
+		memset(&info, 0, sizeof(info));
+		info.xlated_prog_len = n * sizeof(*insns);
+		info.xlated_prog_insns = (__u64)(unsigned long)insns;
+		info.nr_map_ids = m;
+		info.map_ids = (__u64)(unsigned long)map_ids;
+		len = sizeof(info);
+		CHECK(insns && !bpf_obj_get_info_by_fd(fd, &info, &len), "xlated insns: %s",
+		      strerror(errno));
+		for (k = 0; insns && k + 1 < n; k++) {
+			__u64 imm;
+			size_t d;
+
+			if (insns[k].code != (BPF_LD | BPF_DW | BPF_IMM) || insns[k].src_reg)
+				continue;
+			imm = (__u32)insns[k].imm | (__u64)(__u32)insns[k + 1].imm << 32;
+			for (d = 0; d < sizeof(defaults) / sizeof(defaults[0]); d++)
+				CHECK(imm != defaults[d],
+				      "%s: insn %u loads %llu, a default timeout: the knob was "
+				      "folded",
+				      info.name, k, (unsigned long long)imm);
+			k++;
+		}
+		for (k = 0; k < m; k++) {
+			int mfd = bpf_map_get_fd_by_id(map_ids[k]);
+			struct bpf_map_info mi = {};
+			__u32 ml = sizeof(mi), zero = 0;
+			char *val;
+
+			if (mfd < 0 || bpf_obj_get_info_by_fd(mfd, &mi, &ml) ||
+			    !strstr(mi.name, ".rodata")) {
+				if (mfd >= 0)
+					close(mfd);
+				continue;
+			}
+			val = calloc(1, mi.value_size);
+			if (val && !bpf_map_lookup_elem(mfd, &zero, val))
+				rodata_ok = memmem(val, mi.value_size, &t, sizeof(t)) &&
+					    memmem(val, mi.value_size, &sampling, sizeof(sampling));
+			free(val);
+			close(mfd);
+		}
+		CHECK(rodata_ok, "%s: .rodata does not hold the configured timeouts and sampling",
+		      info.name);
+		free(insns);
+	}
+	wire_backend_destroy(b);
+	printf("%s %s\n", failures > before ? "FAIL" : "PASS", __func__);
+}
+
 int main(void)
 {
 	struct wire_bpf *w = open_engine_or_exit("test_datapath");
@@ -214,6 +304,7 @@ int main(void)
 	wire_backend_destroy(&w->b);
 	test_table_full_passes();
 	test_port_reuse_event();
+	test_knobs_not_folded();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

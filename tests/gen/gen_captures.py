@@ -3,7 +3,8 @@
 """Crafted captures with expected flow records known by construction.
 
 Each scenario writes OUTDIR/<name>.pcap and adds its expected records to
-OUTDIR/expected.json: {name: {"flows": [{field: value}...], "skipped": {...}}}.
+OUTDIR/expected.json: {name: {"flows": [{field: value}...], "skipped": {...},
+"args": [replay flags the expectation holds for]}}.
 Times are chosen in whole microseconds so every expected latency is exact.
 Byte counts are the IP lengths of the packets as built here.
 
@@ -385,6 +386,74 @@ def malformed_mix():
         "udp_truncated": 1, "ipv6_ext_truncated": 1, "vlan_too_deep": 1}
 
 
+# Timeouts set on the command line must reach both engines (a knob folded into
+# the BPF bytecode keeps the default). Each capture's gap lies between the
+# default and the setting, so the flow count tells which one was used.
+def with_args(args, frames, flows):
+    return frames, flows, {}, args
+
+
+@scenario
+def timeout_opening_longer():
+    """SYNs 10 s apart: one flow with --timeout opening=30 (the default 5 s splits it)."""
+    c = Conv("10.20.0.1", 40100, "10.20.0.2", 80)
+    c.pkt("c", 0, "S")
+    c.pkt("c", 10000000, "S", seq=c.isn["c"], advance=False)
+    return with_args(["--timeout", "opening=30"], c.out, [
+        dict(syn_count=2, retrans_c2s=1, close_type="forced", **c.totals(), **c.names())])
+
+
+@scenario
+def timeout_established_shorter():
+    """Data 60 s apart: two flows with --timeout established=30 (the default 300 s joins)."""
+    c = Conv("10.20.0.1", 40101, "10.20.0.2", 80)
+    c.handshake(0, 100, 200)
+    c.pkt("c", 1000, "PA", 10)
+    first = c.totals()
+    c.pkt("c", 60001000, "PA", 10)
+    return with_args(["--timeout", "established=30"], c.out, [
+        dict(close_type="timeout", **first, **c.names(), **c.ends(0, 1000)),
+        dict(close_type="forced", handshake_seen=False, packets_c2s=1, packets_s2c=0,
+             **c.names(), **c.ends(60001000, 60001000))])
+
+
+@scenario
+def timeout_closing_rst_shorter():
+    """A packet 10 s after a RST: a new flow with --timeout closing_rst=5 (default 35 s)."""
+    c = Conv("10.20.0.1", 40102, "10.20.0.2", 80)
+    c.handshake(0, 100, 200)
+    c.pkt("c", 1000, "RA")
+    first = c.totals()
+    c.pkt("s", 10001000, "A")
+    return with_args(["--timeout", "closing_rst=5"], c.out, [
+        dict(close_type="client_rst", rst_c2s=1, **first, **c.names(), **c.ends(0, 1000)),
+        dict(close_type="forced", handshake_seen=False, packets_c2s=0, packets_s2c=1,
+             **c.names())])
+
+
+@scenario
+def timeout_closed_fin_longer():
+    """A last ACK 5 s after both FINs: one flow with --timeout closed_fin=10 (default 2 s)."""
+    c = Conv("10.20.0.1", 40103, "10.20.0.2", 80)
+    c.handshake(0, 100, 200)
+    c.pkt("c", 1000, "FA")
+    c.pkt("s", 1100, "FA")
+    c.pkt("c", 5001100, "A")
+    return with_args(["--timeout", "closed_fin=10"], c.out, [
+        dict(close_type="normal", fin_c2s=1, fin_s2c=1, **c.totals(), **c.names(),
+             **c.ends(0, 5001100))])
+
+
+@scenario
+def timeout_udp_longer():
+    """Datagrams 10 s apart: one flow with --timeout udp=30 (default 5 s)."""
+    out = [udp_frame(0, "10.20.0.1", 40104, "10.20.0.2", 5353, 20),
+           udp_frame(10000000, "10.20.0.1", 40104, "10.20.0.2", 5353, 20)]
+    return with_args(["--timeout", "udp=30"], out, [
+        dict(proto="udp", client="10.20.0.1:40104", server="10.20.0.2:5353", packets_c2s=2,
+             packets_s2c=0, close_type="forced")])
+
+
 DEMO = ["tcp_normal_v4", "tcp_retrans_ipv6_ext", "tcp_zero_window_qinq",
         "tcp_handshake_failures"]
 
@@ -402,8 +471,9 @@ def main():
         res = fn()
         frames, flows = res[0], res[1]
         skipped = res[2] if len(res) > 2 else {}
+        args = res[3] if len(res) > 3 else []
         wrpcap(os.path.join(outdir, name + ".pcap"), frames)
-        expected[name] = {"flows": flows, "skipped": skipped}
+        expected[name] = {"flows": flows, "skipped": skipped, "args": args}
     with open(os.path.join(outdir, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
 

@@ -57,8 +57,9 @@ if not bpf_usable():
     report(None, "crafted captures through BPF", "not root: BPF_PROG_TEST_RUN needs CAP_BPF")
 for name, exp in sorted(expected.items()):
     for engine in engines:
-        rc, out, err = replay(os.path.join(CRAFTED, name + ".pcap"), engine)
-        tag = "%s[%s]" % (name, engine)
+        args = exp.get("args", [])
+        rc, out, err = replay(os.path.join(CRAFTED, name + ".pcap"), engine, extra=args)
+        tag = "%s[%s]%s" % (name, engine, " " + " ".join(args) if args else "")
         if rc != 0:
             report(False, tag, "exit %d: %s" % (rc, err.strip()))
             continue

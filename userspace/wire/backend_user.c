@@ -149,7 +149,7 @@ static int user_load_bytes(struct wire_user_ctx *ctx, __u32 off, void *buf, __u3
 #define wire_load_bytes(ctx, off, buf, len) user_load_bytes(ctx, off, buf, len)
 #define wire_now() (cur->now_ns)
 #define wire_count(idx) (cur->counters[(idx)]++)
-#define wire_timeouts() ((const struct wire_timeouts *)&cur->timeouts)
+#define wire_timeouts(t) (*(t) = cur->timeouts)
 #define wire_sampling_pct() (cur->sampling_pct)
 #define wire_scratch() (&cur->scratch)
 #define wire_flow_id_ptr() (&cur->next_flow_id)
