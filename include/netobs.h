@@ -106,15 +106,6 @@ enum netobs_counter {
 	CNT_MAX,
 };
 
-/* Handshake timestamps, matched by TSecr to find the segment a reply answers. */
-#define HS_SLOTS 4
-
-struct hs_stamp {
-	__u64 ns;
-	__u32 tsval;
-	__u32 pad;
-};
-
 /*
  * Latency histogram buckets, upper bounds in microseconds (Prometheus "le");
  * the last bucket is +Inf. Fixed, so the exporter adds flows up exactly.
@@ -222,8 +213,8 @@ struct flow_stats {
 	__u64 srt_pending_ns;
 	__u64 art_request_ns;
 	__u64 zero_win_duration_ns;
-	struct hs_stamp syn[HS_SLOTS];
-	struct hs_stamp synack[HS_SLOTS];
+	__u64 syn_ns;	 /* the latest SYN */
+	__u64 synack_ns; /* the latest SYN-ACK before the handshake ACK */
 	__u32 flags;
 	__u32 srt_pending_end;
 	__u32 syn_count;

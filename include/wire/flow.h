@@ -185,35 +185,6 @@ static __always_inline int flow_is_new_syn(const struct flow_stats *f, const str
 	return p->seq != f->side[DIR_C2S].isn;
 }
 
-static __always_inline void hs_push(struct hs_stamp *ring, __u32 count, const struct pkt_info *p,
-				    __u64 now)
-{
-	struct hs_stamp *s = &ring[(count - 1) & (HS_SLOTS - 1)];
-
-	s->ns = now;
-	s->tsval = p->has_ts ? p->tsval : 0;
-}
-
-/*
- * Time of the segment a reply answers: the one whose TSval the reply echoes,
- * else the latest one. @count segments were pushed so far (count >= 1).
- */
-static __always_inline __u64 hs_match(const struct hs_stamp *ring, __u32 count,
-				      const struct pkt_info *p)
-{
-	__u32 n = count < HS_SLOTS ? count : HS_SLOTS;
-	__u32 i;
-
-	if (p->has_ts) {
-#pragma unroll
-		for (i = 0; i < HS_SLOTS; i++) {
-			if (i < n && ring[i].tsval == p->tsecr && ring[i].ns)
-				return ring[i].ns;
-		}
-	}
-	return ring[(count - 1) & (HS_SLOTS - 1)].ns;
-}
-
 static __always_inline void flow_handshake(struct flow_stats *f, const struct pkt_info *p, int dir,
 					   __u64 now, struct flow_pkt_out *out)
 {
@@ -222,7 +193,7 @@ static __always_inline void flow_handshake(struct flow_stats *f, const struct pk
 	if ((fl & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN && dir == DIR_C2S) {
 		f->syn_count++;
 		f->flags |= FF_SYN_SEEN;
-		hs_push(f->syn, f->syn_count, p, now);
+		f->syn_ns = now;
 		if (p->has_wscale)
 			f->wscale[DIR_C2S] = p->wscale;
 		if (f->state == FS_NONE)
@@ -233,19 +204,27 @@ static __always_inline void flow_handshake(struct flow_stats *f, const struct pk
 		f->synack_count++;
 		if (p->has_wscale)
 			f->wscale[DIR_S2C] = p->wscale;
-		if (!(f->flags & FF_RTT_SERVER) && (f->flags & FF_SYN_SEEN)) {
-			f->rtt_server_ns = now - hs_match(f->syn, f->syn_count, p);
-			f->flags |= FF_RTT_SERVER;
-		}
-		/* The client already acknowledged a SYN-ACK: the server dropped
-		 * that ACK, which Linux does when the accept queue is full.
+		/*
+		 * Until the handshake ACK, each SYN-ACK may be the one it answers:
+		 * time the latest, from the latest SYN before it. Not by TSecr: a
+		 * Linux server answers a repeated SYN with a SYN-ACK that still
+		 * echoes the first SYN's TSval.
 		 */
-		if (f->flags & FF_HS_ACKED) {
+		if (!(f->flags & FF_HS_ACKED)) {
+			f->synack_ns = now;
+			if (f->flags & FF_SYN_SEEN) {
+				f->rtt_server_ns = now - f->syn_ns;
+				f->flags |= FF_RTT_SERVER;
+			}
+		} else {
+			/* The client already acknowledged a SYN-ACK: the server
+			 * dropped that ACK, which Linux does when the accept queue
+			 * is full.
+			 */
 			f->flags |= FF_QUEUE_OVERFLOW;
 			out->anom |= ANOM_QUEUE_OVERFLOW;
 		}
 		f->flags |= FF_SYNACK_SEEN;
-		hs_push(f->synack, f->synack_count, p, now);
 		if (f->state < FS_SYN_RCVD)
 			f->state = FS_SYN_RCVD;
 		if (f->synack_count > 1)
@@ -253,7 +232,7 @@ static __always_inline void flow_handshake(struct flow_stats *f, const struct pk
 	} else if ((fl & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_ACK && dir == DIR_C2S &&
 		   (f->flags & FF_SYNACK_SEEN) && !(f->flags & FF_HS_ACKED) &&
 		   p->ack == f->side[DIR_S2C].isn + 1) {
-		f->rtt_client_ns = now - hs_match(f->synack, f->synack_count, p);
+		f->rtt_client_ns = now - f->synack_ns;
 		f->flags |= FF_RTT_CLIENT | FF_HS_ACKED;
 		if (f->state == FS_SYN_RCVD)
 			f->state = FS_ESTABLISHED;

@@ -193,18 +193,101 @@ def tcp_gap_fill_receiver_view():
 
 @scenario
 def tcp_syn_repeat_timestamps():
-    """Two SYNs; the SYN-ACK echoes the first one's TSval, so RTT counts from it."""
+    """Two SYNs; the SYN-ACK echoes the first one's TSval, as Linux does, yet it
+    answers the second: the handshake is timed from the SYN before the SYN-ACK."""
     c = Conv("10.1.0.1", 33000, "10.1.0.2", 8080)
     c.pkt("c", 0, "S", opts=[("Timestamp", (100, 0))])
     c.pkt("c", 1000000, "S", seq=c.isn["c"], advance=False, opts=[("Timestamp", (1100, 0))])
     c.pkt("s", 1000500, "SA", opts=[("Timestamp", (7000, 100))])
     c.pkt("c", 1000700, "A", opts=[("Timestamp", (1101, 7000))])
     c.pkt("s", 1002000, "RA")
-    flow = dict(syn_count=2, synack_count=1, rtt_server_us=1000500.0, rtt_client_us=200.0,
-                syn_rtt_us=1000700.0, retrans_c2s=1, retrans_bytes_c2s=0,
+    flow = dict(syn_count=2, synack_count=1, rtt_server_us=500.0, rtt_client_us=200.0,
+                syn_rtt_us=700.0, retrans_c2s=1, retrans_bytes_c2s=0,
                 rst_s2c=1, close_type="server_rst", **c.totals(), **c.names(),
                 **c.ends(0, 1002000))
     return c.out, [flow]
+
+
+# The handshake rule (METRICS.md): time the handshake that completed: its ACK,
+# the last SYN-ACK before it, the last SYN before that SYN-ACK. Seen from the
+# client (the path to the server is long) and from the server (the path to the
+# client is long), with SYN repeats, SYN-ACK repeats and both.
+@scenario
+def hs_client_syn_repeats():
+    """At the client, SYN-ACKs lost: SYN, SYN, SYN, then a SYN-ACK that echoes the
+    first SYN's TSval. The handshake took 2599 us, not 3 s."""
+    c = Conv("10.21.0.1", 43000, "10.21.0.2", 443)
+    c.pkt("c", 0, "S", opts=[("Timestamp", (100, 0))])
+    c.pkt("c", 1000000, "S", seq=c.isn["c"], advance=False, opts=[("Timestamp", (1100, 0))])
+    c.pkt("c", 3000000, "S", seq=c.isn["c"], advance=False, opts=[("Timestamp", (3100, 0))])
+    c.pkt("s", 3002589, "SA", opts=[("Timestamp", (9000, 100))])
+    c.pkt("c", 3002599, "A", opts=[("Timestamp", (3103, 9000))])
+    return c.out, [dict(syn_count=3, synack_count=1, retrans_c2s=2, rtt_server_us=2589.0,
+                        rtt_client_us=10.0, syn_rtt_us=2599.0, close_type="forced",
+                        **c.totals(), **c.names())]
+
+
+@scenario
+def hs_client_syn_and_synack_repeats():
+    """At the client, no timestamps: the first SYN's SYN-ACK arrives late, after the
+    second SYN, and the second's SYN-ACK right behind it; the ACK follows the last."""
+    c = Conv("10.21.0.1", 43001, "10.21.0.2", 443)
+    c.pkt("c", 0, "S")
+    c.pkt("c", 1000000, "S", seq=c.isn["c"], advance=False)
+    c.pkt("s", 1002000, "SA")
+    c.pkt("s", 1002100, "SA", seq=c.isn["s"], advance=False)
+    c.pkt("c", 1002110, "A")
+    return c.out, [dict(syn_count=2, synack_count=2, retrans_c2s=1, retrans_s2c=1,
+                        rtt_server_us=2100.0, rtt_client_us=10.0, syn_rtt_us=2110.0,
+                        close_type="forced", **c.totals(), **c.names())]
+
+
+@scenario
+def hs_server_synack_repeats():
+    """At the server, its first SYN-ACK lost on the way: its timer sends the SYN-ACK
+    again 1 s later, and the client's ACK answers that one."""
+    c = Conv("10.21.0.1", 43002, "10.21.0.2", 443)
+    c.pkt("c", 0, "S")
+    c.pkt("s", 50, "SA")
+    c.pkt("s", 1000050, "SA", seq=c.isn["s"], advance=False)
+    c.pkt("c", 1002050, "A")
+    return c.out, [dict(syn_count=1, synack_count=2, retrans_s2c=1, rtt_server_us=1000050.0,
+                        rtt_client_us=2000.0, syn_rtt_us=1002050.0, close_type="forced",
+                        **c.totals(), **c.names())]
+
+
+@scenario
+def hs_server_syn_and_synack_repeats():
+    """At the server, its SYN-ACK lost: the client repeats its SYN (same TSval echo
+    by the server's answer), and the ACK answers the second SYN-ACK."""
+    c = Conv("10.21.0.1", 43003, "10.21.0.2", 443)
+    c.pkt("c", 0, "S", opts=[("Timestamp", (100, 0))])
+    c.pkt("s", 30, "SA", opts=[("Timestamp", (500, 100))])
+    c.pkt("c", 1000000, "S", seq=c.isn["c"], advance=False, opts=[("Timestamp", (1100, 0))])
+    c.pkt("s", 1000030, "SA", seq=c.isn["s"], advance=False,
+          opts=[("Timestamp", (1500, 100))])
+    c.pkt("c", 1002030, "A", opts=[("Timestamp", (1102, 1500))])
+    return c.out, [dict(syn_count=2, synack_count=2, retrans_c2s=1, retrans_s2c=1,
+                        rtt_server_us=30.0, rtt_client_us=2000.0, syn_rtt_us=2030.0,
+                        close_type="forced", **c.totals(), **c.names())]
+
+
+@scenario
+def hs_no_synack_completed():
+    """A SYN answered by RST, and a SYN-ACK never acknowledged: syn_rtt is null in
+    both; rtt_server still times the SYN to its SYN-ACK."""
+    a = Conv("10.21.0.1", 43004, "10.21.0.2", 444)
+    a.pkt("c", 0, "S")
+    a.pkt("s", 70, "RA", ack=a.isn["c"] + 1)
+    b = Conv("10.21.0.1", 43005, "10.21.0.2", 443)
+    b.pkt("c", 100, "S")
+    b.pkt("s", 180, "SA")
+    b.pkt("c", 200, "S", seq=b.isn["c"], advance=False)
+    return a.out + b.out, [
+        dict(syn_count=1, rtt_server_us=None, rtt_client_us=None, syn_rtt_us=None,
+             close_type="server_reset", **a.names()),
+        dict(syn_count=2, synack_count=1, rtt_server_us=80.0, rtt_client_us=None,
+             syn_rtt_us=None, close_type="forced", **b.names())]
 
 
 @scenario

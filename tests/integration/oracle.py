@@ -11,7 +11,8 @@ TS_FIELDS = ["tcp.seq_raw", "tcp.len", "tcp.analysis.out_of_order", "tcp.analysi
              "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission",
              "tcp.analysis.spurious_retransmission", "tcp.analysis.initial_rtt",
              "ip.frag_offset", "ipv6.fraghdr.offset", "tcp.stream", "icmp.type",
-             "icmpv6.type", "frame.number", "ip.fragment", "ipv6.fragment"]
+             "icmpv6.type", "frame.number", "ip.fragment", "ipv6.fragment",
+             "frame.time_epoch", "tcp.ack_raw"]
 
 
 SEQ_MOD = 1 << 32
@@ -24,6 +25,27 @@ def overlaps(seq, n, start, end):
 
 def endpoint(addr, port):
     return ("[%s]:%s" % (addr, port)) if ":" in addr else ("%s:%s" % (addr, port))
+
+
+def handshake_step(hs, sender, syn, ack, rst, v):
+    """METRICS.md's handshake rule over tshark's dissection, packet by packet: the
+    handshake ACK, the last SYN-ACK before it, the last SYN before that SYN-ACK."""
+    t = float(v["frame.time_epoch"])
+    if "acked" in hs:
+        return
+    if syn and not ack:
+        hs.setdefault("client", sender)
+        if sender == hs["client"]:
+            hs["syn_t"] = t
+    elif syn and ack and sender != hs.get("client"):
+        hs["server_isn"] = int(v["tcp.seq_raw"])
+        hs["synack_t"] = t
+        hs["syn_before_synack_t"] = hs.get("syn_t")
+    elif (ack and not syn and not rst and sender == hs.get("client") and "synack_t" in hs and
+          int(v["tcp.ack_raw"]) == (hs["server_isn"] + 1) % SEQ_MOD):
+        hs["acked"] = True
+        if hs["syn_before_synack_t"] is not None:
+            hs["syn_rtt_us"] = (t - hs["syn_before_synack_t"]) * 1e6
 
 
 def tshark_flows(cap):
@@ -82,6 +104,9 @@ def tshark_flows(cap):
                 seen.append((seq, (seq + n) % SEQ_MOD))
         if v["tcp.analysis.initial_rtt"]:
             f["irtt"].add(float(v["tcp.analysis.initial_rtt"]))
+        if proto == "tcp":
+            handshake_step(f.setdefault("hs", {}), a, syn, ack,
+                           v["tcp.flags.reset"] in ("1", "True"), v)
         f["streams"].add(v["tcp.stream"])
     return flows
 
@@ -135,15 +160,24 @@ def compare(ours, theirs, retrans_rule="tshark"):
                                (key[0], ep, k, o["by"][ep][k], want, t["by"][ep]["retrans"],
                                 t["by"][ep]["tshark_ooo"], t["by"][ep]["seen_again"]))
         # initial_rtt is per TCP stream: compare where one flow is one stream
-        # and a SYN-ACK was seen. Without one, Wireshark still reports an
-        # initial_rtt (SYN to a bare ACK, or to the RST-ACK that refuses the
-        # SYN); METRICS.md defines syn_rtt as rtt_server + rtt_client, both
-        # of which need the SYN-ACK, so ours is null there.
+        # with one SYN and one SYN-ACK. Wireshark starts it at the first SYN
+        # (METRICS.md times the SYN before the SYN-ACK the client acked), and
+        # without a SYN-ACK it still reports one (SYN to a bare ACK, or to the
+        # RST-ACK that refuses the SYN); ours needs a SYN-ACK, so it is null.
+        syns = sum(c["syn"] for c in t["by"].values())
         synacks = sum(c["synack"] for c in t["by"].values())
-        if (key[0] == "tcp" and len(t["irtt"]) == 1 and o["n"] == 1 and
-                len(t["streams"]) == 1 and synacks):
+        one = key[0] == "tcp" and o["n"] == 1 and len(t["streams"]) == 1
+        if one and len(t["irtt"]) == 1 and syns == 1 and synacks == 1:
             irtt = next(iter(t["irtt"])) * 1e6
             if len(o["syn_rtt"]) != 1 or abs(o["syn_rtt"][0] - irtt) > 2.0:
                 bad.append("%s: syn_rtt_us %s, tshark initial_rtt %.3f us" %
                            (key, o["syn_rtt"], irtt))
+        # METRICS.md's rule itself, on every single-connection flow, from the
+        # frame times tshark dissects (this covers SYN and SYN-ACK repeats).
+        if one:
+            want = t.get("hs", {}).get("syn_rtt_us")
+            got = o["syn_rtt"][0] if len(o["syn_rtt"]) == 1 else None
+            if (want is None) != (got is None) or (want is not None and abs(got - want) > 1.0):
+                bad.append("%s: syn_rtt_us %s, the handshake rule over tshark's frames %s" %
+                           (key, o["syn_rtt"], want))
     return bad
