@@ -159,6 +159,9 @@ struct flow_side {
 	__u32 zero_win;
 	__u32 rst;
 	__u32 fin;
+	__u32 lost; /* gaps opened: sequence space lost before this vantage point */
+	__u32 ooo;  /* segments wholly inside an open gap */
+	__u64 lost_bytes;
 	__u32 isn;
 	__u32 snd_nxt;	 /* highest sequence end sent */
 	__u32 probe_end; /* data RTT probe: end of the segment being timed */

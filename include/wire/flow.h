@@ -339,12 +339,16 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 			 * shown by data, and as well by a pure ACK sent after it.
 			 */
 			hole_add(s, s->snd_nxt, p->seq);
+			s->lost++;
+			s->lost_bytes += p->seq - s->snd_nxt;
 		} else if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive) {
 			hole_fill(s, p->seq, end, out);
 			if (!out->gap_fill) {
 				out->retrans = 1;
 				s->retrans += segs;
 				s->retrans_bytes += p->payload_len;
+			} else {
+				s->ooo += segs;
 			}
 		}
 		if (seq_after(end, s->snd_nxt))

@@ -186,9 +186,54 @@ def tcp_gap_fill_receiver_view():
     c.pkt("c", 1500, "A", 500, seq=s2, advance=False)   # seg2 again: seen before
     c.pkt("c", 1600, "A", 250, seq=s4 + 250, advance=False)  # half of seg4 again
     del s1
-    flow = dict(retrans_c2s=2, retrans_bytes_c2s=750, retrans_s2c=0, close_type="forced",
+    flow = dict(retrans_c2s=2, retrans_bytes_c2s=750, retrans_s2c=0, lost_c2s=1,
+                lost_bytes_c2s=500, ooo_c2s=1, lost_s2c=0, ooo_s2c=0, close_type="forced",
                 **c.totals(), **c.names())
     return c.out, [flow]
+
+
+def download(vantage):
+    """A client downloads 8 segments of 1000 bytes; segments 3 and 6 are lost on
+    the way and sent again after the client's duplicate ACKs. At the client the
+    losses open gaps that the copies fill; at the server they are retransmissions."""
+    c = Conv("10.22.0.1", 44000 + (vantage == "server"), "10.22.0.2", 80)
+    d = 0 if vantage == "client" else 1000   # the server sees the client's packets later
+    c.handshake(0, 2000 - d, 2100 - d)
+    c.pkt("c", 3000 - d, "PA", 100)                        # request
+    seqs = []
+    for i in range(8):
+        seqs.append(c.nxt["s"])
+        t = 4000 + 10 * i + (d and -1000)
+        if vantage == "server" or i not in (2, 5):
+            c.pkt("s", t + (0 if vantage == "server" else 1000), "A", 1000)
+        else:
+            c.nxt["s"] += 1000                               # lost before the client
+    c.pkt("c", 5200 - d, "A", ack=seqs[2])                 # dup ACKs
+    c.pkt("c", 5210 - d, "A", ack=seqs[2])
+    c.pkt("s", 6000 + (1000 if vantage == "client" else -1000), "A", 1000, seq=seqs[2],
+          advance=False)
+    c.pkt("s", 6010 + (1000 if vantage == "client" else -1000), "A", 1000, seq=seqs[5],
+          advance=False)
+    c.pkt("c", 8000 - d, "A")
+    if vantage == "client":
+        loss = dict(lost_s2c=2, lost_bytes_s2c=2000, ooo_s2c=2, retrans_s2c=0)
+    else:
+        loss = dict(lost_s2c=0, lost_bytes_s2c=0, ooo_s2c=0, retrans_s2c=2,
+                    retrans_bytes_s2c=2000)
+    return c.out, [dict(lost_c2s=0, ooo_c2s=0, retrans_c2s=0, close_type="forced", **loss,
+                        **c.totals(), **c.names())]
+
+
+@scenario
+def tcp_download_loss_at_client():
+    """Upstream loss seen by the receiver: lost and out-of-order, no retransmission."""
+    return download("client")
+
+
+@scenario
+def tcp_download_loss_at_server():
+    """The same transfer at the sender: two retransmissions, nothing lost."""
+    return download("server")
 
 
 @scenario

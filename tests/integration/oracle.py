@@ -12,7 +12,7 @@ TS_FIELDS = ["tcp.seq_raw", "tcp.len", "tcp.analysis.out_of_order", "tcp.analysi
              "tcp.analysis.spurious_retransmission", "tcp.analysis.initial_rtt",
              "ip.frag_offset", "ipv6.fraghdr.offset", "tcp.stream", "icmp.type",
              "icmpv6.type", "frame.number", "ip.fragment", "ipv6.fragment",
-             "frame.time_epoch", "tcp.ack_raw"]
+             "frame.time_epoch", "tcp.ack_raw", "tcp.analysis.lost_segment"]
 
 
 SEQ_MOD = 1 << 32
@@ -25,6 +25,33 @@ def overlaps(seq, n, start, end):
 
 def endpoint(addr, port):
     return ("[%s]:%s" % (addr, port)) if ":" in addr else ("%s:%s" % (addr, port))
+
+
+def gaps_step(g, c, seq, n, keepalive):
+    """METRICS.md's loss before the vantage point, from sequence numbers alone:
+    a segment starting past the highest end seen opens a gap (lost, lost_bytes);
+    one wholly inside an open gap fills that part of it (ooo). Positions are
+    unwrapped relative to the direction's first segment (test flows stay far
+    below 2 GiB)."""
+    if "base" not in g:
+        g["base"], g["hi"], g["open"] = seq, n, []
+        return
+    a = (seq - g["base"]) % SEQ_MOD
+    if a >= 1 << 31:
+        a -= SEQ_MOD  # before the first segment seen
+    b = a + n
+    if a > g["hi"]:
+        g["open"].append((g["hi"], a))
+        c["seq_lost"] += 1
+        c["seq_lost_bytes"] += a - g["hi"]
+    elif n and a < g["hi"] and not keepalive:
+        if any(x <= a and b <= y for x, y in g["open"]):
+            c["seq_ooo"] += 1
+        pieces = []
+        for x, y in g["open"]:
+            pieces += [(x, min(y, a)), (max(x, b), y)] if a < y and b > x else [(x, y)]
+        g["open"] = [(x, y) for x, y in pieces if x < y]
+    g["hi"] = max(g["hi"], b)
 
 
 def handshake_step(hs, sender, syn, ack, rst, v):
@@ -91,11 +118,15 @@ def tshark_flows(cap):
                          v["tcp.analysis.fast_retransmission"] != "" or
                          v["tcp.analysis.spurious_retransmission"] != "")
         c["tshark_ooo"] += v["tcp.analysis.out_of_order"] != ""
+        c["tshark_lost"] += v["tcp.analysis.lost_segment"] != ""
         if proto == "tcp" and v["tcp.seq_raw"]:
             # METRICS.md: a retransmission is a segment whose sequence range
             # was already seen here (keepalives excepted).
             seq, n = int(v["tcp.seq_raw"]), int(v["tcp.len"] or 0) + syn + \
                 (v["tcp.flags.fin"] in ("1", "True"))
+            if v["tcp.flags.reset"] not in ("1", "True"):
+                gaps_step(f.setdefault("gaps", {}).setdefault(a, {}), c, seq, n,
+                          v["tcp.analysis.keep_alive"] != "")
             seen = f.setdefault("seen", {}).setdefault(a, [])
             if n and v["tcp.analysis.keep_alive"] == "" and any(
                     overlaps(seq, n, s, e) for s, e in seen):
@@ -126,6 +157,9 @@ def our_flows(recs):
             c["fin"] += r["fin_" + d]
             c["zero_win"] += r["zero_win_" + d]
             c["retrans"] += r["retrans_" + d]
+            c["lost"] += r["lost_" + d]
+            c["lost_bytes"] += r["lost_bytes_" + d]
+            c["ooo"] += r["ooo_" + d]
         f["by"][r["client"]]["syn"] += r["syn_count"]
         f["by"][r["server"]]["synack"] += r["synack_count"]
         if r["syn_rtt_us"] is not None:
@@ -150,6 +184,17 @@ def compare(ours, theirs, retrans_rule="tshark"):
     for key in sorted(set(ours) & set(theirs)):
         o, t = ours[key], theirs[key]
         for ep in set(o["by"]) | set(t["by"]):
+            # Loss before the vantage point: gaps opened equal Wireshark's
+            # lost_segment flags and the count from sequence numbers alone.
+            for k, want in (("lost", t["by"][ep]["tshark_lost"]),
+                            ("lost", t["by"][ep]["seq_lost"]),
+                            ("lost_bytes", t["by"][ep]["seq_lost_bytes"]),
+                            ("ooo", t["by"][ep]["seq_ooo"])):
+                if key[0] == "tcp" and o["by"][ep][k] != want:
+                    bad.append("%s from %s: %s ours %d, expected %d (tshark lost_segment %d, "
+                               "from sequence numbers: lost %d, ooo %d)" %
+                               (key[0], ep, k, o["by"][ep][k], want, t["by"][ep]["tshark_lost"],
+                                t["by"][ep]["seq_lost"], t["by"][ep]["seq_ooo"]))
             for k in ("packets", "bytes", "syn", "synack", "rst", "fin", "zero_win", "retrans"):
                 want = t["by"][ep][k]
                 if k == "retrans" and retrans_rule == "seen":

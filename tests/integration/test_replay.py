@@ -118,9 +118,11 @@ else:
 
 # 3. tshark as the oracle on captures nobody here made.
 shared_caps = sorted(glob.glob(os.path.join(SHARED, "*", "*.pcap*")))
-# ... and on the crafted handshake captures, where tshark's frames give the
-# handshake rule's syn_rtt independently of the values built in.
-shared_caps += sorted(glob.glob(os.path.join(CRAFTED, "hs_*.pcap")))
+# ... and on crafted captures where tshark gives what was built in
+# independently: the handshake rule's syn_rtt over its frames, and the upstream
+# loss of a download (lost_segment flags, gaps from sequence numbers).
+shared_caps += sorted(glob.glob(os.path.join(CRAFTED, "hs_*.pcap")) +
+                      glob.glob(os.path.join(CRAFTED, "tcp_download_loss_at_*.pcap")))
 for cap in shared_caps:
     tag = "tshark oracle: " + os.path.basename(cap)
     rc, out, err = replay(cap, "bpf" if bpf_usable() else "user")

@@ -50,10 +50,19 @@ static void test_sent_received_by_role(void **state)
 	char *out;
 
 	assert_int_equal(metrics_init(&t, 16), 0);
+	a.side[DIR_S2C].lost = 3;
+	a.side[DIR_S2C].ooo = 2;
+	b.side[DIR_C2S].lost = 1;
 	metrics_add_flow(&t, &a, -1);
 	metrics_add_flow(&t, &b, CLOSE_NORMAL);
 	metrics_add_flow(&t, &s, -1);
 	out = render(&t);
+	HAS(out, "network_tcp_lost_segments_total{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 4");
+	HAS(out, "network_tcp_out_of_order_total{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\"} 2");
+	HAS(out, "network_tcp_lost_segments_total{interface=\"lo\",server_port=\"22\","
+		 "role=\"server\"} 0");
 	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"80\","
 		 "role=\"client\"} 150");
 	HAS(out, "network_tcp_bytes_received_total{interface=\"lo\",server_port=\"80\","

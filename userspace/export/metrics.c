@@ -149,6 +149,8 @@ int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int cl
 		s->retrans_bytes[d] += fs->retrans_bytes;
 		s->zero_win[d] += fs->zero_win;
 		s->rst[d] += fs->rst;
+		s->lost[d] += fs->lost;
+		s->ooo[d] += fs->ooo;
 	}
 	s->zero_win_duration_ns += f->zero_win_duration_ns;
 	s->flows++;
@@ -415,6 +417,14 @@ void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_
 	family(f, t, "network_tcp_retrans_bytes_total", "counter",
 	       "Payload bytes of retransmitted segments, both directions.", v_both,
 	       OFF(retrans_bytes));
+	family(f, t, "network_tcp_lost_segments_total", "counter",
+	       "Sequence gaps opened (data lost before this vantage point, or reordered), both "
+	       "directions: Wireshark's lost_segment.",
+	       v_both, OFF(lost));
+	family(f, t, "network_tcp_out_of_order_total", "counter",
+	       "Segments that filled a gap: new here, sent again upstream or reordered, both "
+	       "directions.",
+	       v_both, OFF(ooo));
 	head(f, "network_tcp_retrans_ratio", "gauge",
 	     "Retransmitted segments per segment since the agent started.");
 	for (i = 0; i < t->n; i++) {

@@ -28,6 +28,7 @@ struct hist {
 struct series {
 	struct series_key key;
 	__u64 packets[2], bytes[2], retrans[2], retrans_bytes[2], zero_win[2], rst[2];
+	__u64 lost[2], ooo[2];
 	__u64 zero_win_duration_ns;
 	__u64 flows; /* opened: every flow counted once */
 	__u64 live;  /* flows in the table (live view only) */

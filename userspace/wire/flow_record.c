@@ -125,6 +125,12 @@ void flow_record_json(FILE *out, const struct flow_record *r, const struct flow_
 	put_u64(out, "retrans_s2c", v->retrans);
 	put_u64(out, "retrans_bytes_c2s", c->retrans_bytes);
 	put_u64(out, "retrans_bytes_s2c", v->retrans_bytes);
+	put_u64(out, "lost_c2s", c->lost);
+	put_u64(out, "lost_s2c", v->lost);
+	put_u64(out, "lost_bytes_c2s", c->lost_bytes);
+	put_u64(out, "lost_bytes_s2c", v->lost_bytes);
+	put_u64(out, "ooo_c2s", c->ooo);
+	put_u64(out, "ooo_s2c", v->ooo);
 	put_u64(out, "zero_win_c2s", c->zero_win);
 	put_u64(out, "zero_win_s2c", v->zero_win);
 	put_us(out, "zero_win_duration_us", 1, s->zero_win_duration_ns);
@@ -141,14 +147,14 @@ void flow_record_json(FILE *out, const struct flow_record *r, const struct flow_
 
 void flow_record_table_header(FILE *out)
 {
-	fprintf(out, "%-5s %-27s %-27s %13s %17s %11s %9s %s\n", "PROTO", "CLIENT", "SERVER",
-		"PKTS c>s/s>c", "BYTES c>s/s>c", "SYN_RTT_us", "RETRANS", "CLOSE");
+	fprintf(out, "%-5s %-27s %-27s %13s %17s %11s %9s %9s %s\n", "PROTO", "CLIENT", "SERVER",
+		"PKTS c>s/s>c", "BYTES c>s/s>c", "SYN_RTT_us", "RETRANS", "LOST", "CLOSE");
 }
 
 void flow_record_table_row(FILE *out, const struct flow_record *r)
 {
 	const struct flow_stats *s = &r->s;
-	char client[64], server[64], pkts[32], bytes[48], rtt[24], retr[24];
+	char client[64], server[64], pkts[32], bytes[48], rtt[24], retr[24], lost[24];
 
 	flow_record_client(s, client, sizeof(client));
 	flow_record_server(s, server, sizeof(server));
@@ -159,8 +165,10 @@ void flow_record_table_row(FILE *out, const struct flow_record *r)
 	else
 		snprintf(rtt, sizeof(rtt), "-");
 	snprintf(retr, sizeof(retr), "%u/%u", s->side[0].retrans, s->side[1].retrans);
-	fprintf(out, "%-5s %-27s %-27s %13s %17s %11s %9s %s\n", s->key.proto == 6 ? "tcp" : "udp",
-		client, server, pkts, bytes, rtt, retr, close_type_name(r->close_type));
+	snprintf(lost, sizeof(lost), "%u/%u", s->side[0].lost, s->side[1].lost);
+	fprintf(out, "%-5s %-27s %-27s %13s %17s %11s %9s %9s %s\n",
+		s->key.proto == 6 ? "tcp" : "udp", client, server, pkts, bytes, rtt, retr, lost,
+		close_type_name(r->close_type));
 }
 
 int flow_record_cmp(const void *a, const void *b)
