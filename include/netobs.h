@@ -197,11 +197,14 @@ struct flow_side {
 #define FF_HANDSHAKE_SEEN (1U << 17) /* roles come from a SYN or SYN-ACK */
 #define FF_CLIENT_IS_LO (1U << 18)
 #define FF_FIN_BOTH_FIRST (1U << 19) /* FIN both ways before any RST */
+#define FF_SEQ_SYN_C2S (1U << 20)    /* the side's first sequence number seen is its SYN's */
+#define FF_SEQ_SYN_S2C (1U << 21)
 
 #define FF_SEQ(d) (FF_SEQ_C2S << (d))
 #define FF_PROBE(d) (FF_PROBE_C2S << (d))
 #define FF_ZW(d) (FF_ZW_C2S << (d))
 #define FF_FIN(d) (FF_FIN_C2S << (d))
+#define FF_SEQ_SYN(d) (FF_SEQ_SYN_C2S << (d))
 
 struct flow_stats {
 	struct flow_key key;

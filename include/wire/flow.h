@@ -172,16 +172,20 @@ static __always_inline void flow_finish(struct flow_stats *f, __u64 end)
 }
 
 /*
- * A SYN that starts a new connection on a 5-tuple still in the table: a new
- * ISN, or a SYN where none was seen before, or from the other side.
+ * A SYN that starts a new connection on a 5-tuple still in the table (port
+ * reuse): from the flow's client, with another ISN than the flow's own SYN,
+ * once the flow is past its handshake (established, closing, closed or
+ * reset). Every other SYN joins the flow: a repeat, a SYN captured after its
+ * SYN-ACK, a SYN from the server's side (simultaneous open, split handshake),
+ * or the first SYN of a flow first seen mid-stream.
  */
 static __always_inline int flow_is_new_syn(const struct flow_stats *f, const struct pkt_info *p,
 					   int dir)
 {
 	if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_SYN)
 		return 0;
-	if (!(f->flags & FF_SYN_SEEN) || dir != DIR_C2S)
-		return 1;
+	if (!(f->flags & FF_SYN_SEEN) || dir != DIR_C2S || f->state < FS_ESTABLISHED)
+		return 0;
 	return p->seq != f->side[DIR_C2S].isn;
 }
 
@@ -342,7 +346,17 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 			s->lost++;
 			s->lost_bytes += p->seq - s->snd_nxt;
 		} else if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive) {
-			hole_fill(s, p->seq, end, out);
+			/*
+			 * Wholly before the first byte seen of a direction whose SYN
+			 * was not: reordered ahead of where this flow was first seen
+			 * (e.g. its SYN captured after its first data). Never seen.
+			 */
+			if (!(f->flags & FF_SEQ_SYN(dir)) && !seq_after(end, s->isn)) {
+				out->gap_fill = 1;
+				s->isn = p->seq;
+			} else {
+				hole_fill(s, p->seq, end, out);
+			}
 			if (!out->gap_fill) {
 				out->retrans = 1;
 				s->retrans += segs;
@@ -354,8 +368,10 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 		if (seq_after(end, s->snd_nxt))
 			s->snd_nxt = end;
 	}
-	if (fl & TCPF_SYN)
+	if (fl & TCPF_SYN) {
 		s->isn = p->seq;
+		f->flags |= FF_SEQ_SYN(dir);
+	}
 
 	/* A keepalive's byte is not data: it starts no RTT probe. */
 	if (!p->payload_len || out->keepalive)

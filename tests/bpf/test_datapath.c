@@ -169,13 +169,19 @@ static void test_port_reuse_event(void)
 	s.seq = 900;
 	s.ack = 101;
 	b->ops->run(b, pkt, build_frame(pkt, &s), 0);
+	/* The handshake completes: only then is a SYN with a new ISN a new connection. */
 	s = (struct frame_spec){ .proto = 6,
 				 .src = "10.3.3.1",
 				 .dst = "10.3.3.2",
 				 .sport = 40000,
 				 .dport = 80,
-				 .flags = 0x02,
-				 .seq = 777777 };
+				 .flags = 0x10,
+				 .seq = 101,
+				 .ack = 901 };
+	b->ops->run(b, pkt, build_frame(pkt, &s), 0);
+	s.flags = 0x02;
+	s.seq = 777777;
+	s.ack = 0;
 	b->ops->run(b, pkt, build_frame(pkt, &s), 0);
 	b->ops->poll(b);
 	CHECK(n_end == 1, "flow-end events %d, expected 1", n_end);

@@ -317,6 +317,91 @@ def hs_server_syn_and_synack_repeats():
                         close_type="forced", **c.totals(), **c.names())]
 
 
+# Handshake orders that are not port reuse: each joins the flow it belongs to
+# (METRICS.md: port reuse is a SYN from the same client with a new ISN after
+# the flow established or closed).
+@scenario
+def hs_synack_before_syn():
+    """A reordered capture: the SYN-ACK (ack = SYN's seq + 1) comes before its SYN.
+    One flow, roles from the SYN-ACK; no SYN before the SYN-ACK, so no rtt_server."""
+    c = Conv("10.23.0.1", 45000, "10.23.0.2", 80)
+    syn = c.pkt("c", 110, "S")
+    synack = c.pkt("s", 100, "SA")
+    c.out = [synack, syn]
+    c.pkt("c", 300, "A")
+    c.pkt("c", 400, "PA", 50)
+    return c.out, [dict(handshake_seen=True, syn_count=1, synack_count=1, rtt_server_us=None,
+                        rtt_client_us=200.0, syn_rtt_us=None, retrans_c2s=0, retrans_s2c=0,
+                        lost_c2s=0, close_type="forced", **c.totals(), **c.names(),
+                        **c.ends(100, 400))]
+
+
+@scenario
+def hs_simultaneous_open():
+    """Both ends send a SYN, then each a SYN-ACK (re-sending its SYN's sequence
+    number): one flow, its client the first SYN's sender."""
+    c = Conv("10.23.0.1", 45001, "10.23.0.2", 45002)
+    c.pkt("c", 0, "S")
+    c.pkt("s", 10, "S", seq=c.isn["s"])
+    c.pkt("c", 20, "SA", seq=c.isn["c"], advance=False)
+    c.pkt("s", 30, "SA", seq=c.isn["s"], advance=False)
+    c.pkt("c", 40, "PA", 10)   # acks the server's ISN + 1: the handshake ACK
+    return c.out, [dict(handshake_seen=True, syn_count=1, synack_count=1, rtt_server_us=30.0,
+                        rtt_client_us=10.0, syn_rtt_us=40.0, retrans_c2s=1, retrans_s2c=1,
+                        close_type="forced", **c.totals(), **c.names(), **c.ends(0, 40))]
+
+
+@scenario
+def hs_split_handshake():
+    """The server answers a SYN with a SYN of its own, the client with a SYN-ACK,
+    the server ACKs: one flow, the first SYN's sender the client."""
+    c = Conv("10.23.0.1", 45003, "10.23.0.2", 80)
+    c.pkt("c", 0, "S")
+    c.pkt("s", 10, "S", seq=c.isn["s"])
+    c.pkt("c", 20, "SA", seq=c.isn["c"], advance=False)
+    c.pkt("s", 30, "A")
+    return c.out, [dict(handshake_seen=True, syn_count=1, synack_count=0, rtt_server_us=None,
+                        syn_rtt_us=None, retrans_c2s=1, retrans_s2c=0, close_type="forced",
+                        **c.totals(), **c.names(), **c.ends(0, 30))]
+
+
+@scenario
+def hs_syn_after_midstream():
+    """Data captured before the SYN that opened its connection: the SYN joins."""
+    c = Conv("10.23.0.1", 45004, "10.23.0.2", 80)
+    syn = c.pkt("c", 100, "S")
+    c.out = []
+    c.pkt("c", 90, "PA", 20, ack=c.isn["s"] + 1)
+    c.out.append(syn)
+    c.pkt("s", 200, "A", ack=c.nxt["c"])
+    return c.out, [dict(syn_count=1, synack_count=0, retrans_c2s=0, ooo_c2s=1, lost_c2s=0,
+                        close_type="forced", **c.totals(), **c.names(), **c.ends(90, 200))]
+
+
+@scenario
+def hs_reuse_after_refusal_and_late_duplicate():
+    """A SYN refused by RST, then a SYN with a new ISN from the same port: a new
+    connection (port reuse, counted by the anomaly; the first keeps server_reset). On another flow a duplicate of its SYN (same ISN)
+    after the handshake only repeats it."""
+    a = Conv("10.23.0.1", 45005, "10.23.0.2", 81)
+    a.pkt("c", 0, "S")
+    a.pkt("s", 50, "RA", ack=a.isn["c"] + 1)
+    first = a.totals()
+    b = Conv("10.23.0.1", 45005, "10.23.0.2", 81, cisn=777000, sisn=888000)
+    b.handshake(1000, 1050, 1100)
+    d = Conv("10.23.0.1", 45006, "10.23.0.2", 80)
+    d.handshake(2000, 2050, 2100)
+    d.pkt("c", 2200, "PA", 10)
+    d.pkt("c", 2300, "S", seq=d.isn["c"], advance=False)
+    return a.out + b.out + d.out, [
+        # Ended by the reuse; a refused connection keeps its own close type.
+        dict(close_type="server_reset", rst_s2c=1, **first, **a.names(), **a.ends(0, 50)),
+        dict(close_type="forced", syn_count=1, syn_rtt_us=100.0, **b.totals(), **b.names(),
+             **b.ends(1000, 1100)),
+        dict(close_type="forced", syn_count=2, retrans_c2s=1, syn_rtt_us=100.0,
+             **d.totals(), **d.names(), **d.ends(2000, 2300))]
+
+
 @scenario
 def hs_no_synack_completed():
     """A SYN answered by RST, and a SYN-ACK never acknowledged: syn_rtt is null in

@@ -27,14 +27,15 @@ def endpoint(addr, port):
     return ("[%s]:%s" % (addr, port)) if ":" in addr else ("%s:%s" % (addr, port))
 
 
-def gaps_step(g, c, seq, n, keepalive):
+def gaps_step(g, c, seq, n, keepalive, syn):
     """METRICS.md's loss before the vantage point, from sequence numbers alone:
     a segment starting past the highest end seen opens a gap (lost, lost_bytes);
-    one wholly inside an open gap fills that part of it (ooo). Positions are
-    unwrapped relative to the direction's first segment (test flows stay far
-    below 2 GiB)."""
+    one wholly inside an open gap fills that part of it (ooo), and so does one
+    wholly before the first segment seen, unless that was the SYN. Positions
+    are unwrapped relative to the direction's first segment (test flows stay
+    far below 2 GiB)."""
     if "base" not in g:
-        g["base"], g["hi"], g["open"] = seq, n, []
+        g["base"], g["hi"], g["low"], g["open"], g["syn"] = seq, n, 0, [], syn
         return
     a = (seq - g["base"]) % SEQ_MOD
     if a >= 1 << 31:
@@ -45,13 +46,17 @@ def gaps_step(g, c, seq, n, keepalive):
         c["seq_lost"] += 1
         c["seq_lost_bytes"] += a - g["hi"]
     elif n and a < g["hi"] and not keepalive:
-        if any(x <= a and b <= y for x, y in g["open"]):
+        if b <= g["low"] and not g["syn"]:
+            c["seq_ooo"] += 1
+            g["low"] = a
+        elif any(x <= a and b <= y for x, y in g["open"]):
             c["seq_ooo"] += 1
         pieces = []
         for x, y in g["open"]:
             pieces += [(x, min(y, a)), (max(x, b), y)] if a < y and b > x else [(x, y)]
         g["open"] = [(x, y) for x, y in pieces if x < y]
     g["hi"] = max(g["hi"], b)
+    g["syn"] = g["syn"] or syn
 
 
 def handshake_step(hs, sender, syn, ack, rst, v):
@@ -124,10 +129,12 @@ def tshark_flows(cap):
             # was already seen here (keepalives excepted).
             seq, n = int(v["tcp.seq_raw"]), int(v["tcp.len"] or 0) + syn + \
                 (v["tcp.flags.fin"] in ("1", "True"))
+            # Per connection (tcp.stream): a reused 5-tuple starts afresh.
+            conn = (v["tcp.stream"], a)
             if v["tcp.flags.reset"] not in ("1", "True"):
-                gaps_step(f.setdefault("gaps", {}).setdefault(a, {}), c, seq, n,
-                          v["tcp.analysis.keep_alive"] != "")
-            seen = f.setdefault("seen", {}).setdefault(a, [])
+                gaps_step(f.setdefault("gaps", {}).setdefault(conn, {}), c, seq, n,
+                          v["tcp.analysis.keep_alive"] != "", syn)
+            seen = f.setdefault("seen", {}).setdefault(conn, [])
             if n and v["tcp.analysis.keep_alive"] == "" and any(
                     overlaps(seq, n, s, e) for s, e in seen):
                 c["seen_again"] += 1

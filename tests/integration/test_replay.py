@@ -121,8 +121,14 @@ shared_caps = sorted(glob.glob(os.path.join(SHARED, "*", "*.pcap*")))
 # ... and on crafted captures where tshark gives what was built in
 # independently: the handshake rule's syn_rtt over its frames, and the upstream
 # loss of a download (lost_segment flags, gaps from sequence numbers).
-shared_caps += sorted(glob.glob(os.path.join(CRAFTED, "hs_*.pcap")) +
-                      glob.glob(os.path.join(CRAFTED, "tcp_download_loss_at_*.pcap")))
+# (Not the reordered and simultaneous handshakes: tshark counts a server's SYN
+# and a client's SYN-ACK, where syn_count and synack_count are the client's
+# SYNs and the server's SYN-ACKs, and it times a SYN captured after its SYN-ACK.)
+shared_caps += [os.path.join(CRAFTED, n + ".pcap") for n in (
+    "hs_client_syn_repeats", "hs_client_syn_and_synack_repeats", "hs_server_synack_repeats",
+    "hs_server_syn_and_synack_repeats", "hs_no_synack_completed", "hs_syn_after_midstream",
+    "hs_reuse_after_refusal_and_late_duplicate", "tcp_download_loss_at_client",
+    "tcp_download_loss_at_server")]
 for cap in shared_caps:
     tag = "tshark oracle: " + os.path.basename(cap)
     rc, out, err = replay(cap, "bpf" if bpf_usable() else "user")
