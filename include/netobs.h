@@ -81,17 +81,26 @@ enum netobs_counter {
 	CNT_FLOW_PACKETS, /* packets accounted to a flow */
 	CNT_NON_IP,
 	CNT_OTHER_L4,  /* IP, but neither TCP nor UDP */
-	CNT_FRAGMENTS, /* IP fragments after the first: no L4 header, not accounted */
+	CNT_FRAGMENTS, /* later IP fragments whose first fragment was not seen: not accounted */
 	CNT_FLOWS_CREATED,
 	CNT_FLOWS_EVICTED,   /* ended in the datapath (expired or port reuse) */
 	CNT_FLOW_TABLE_FULL, /* packet passed, flow not tracked */
 	CNT_SAMPLED_OUT,     /* packet of a flow that sampling leaves out */
 	CNT_RINGBUF_FULL,    /* event lost: ring buffer full */
+	/* Accounted after a fix-up of what the headers claim (CNT_ADJ_FIRST..CNT_ADJ_LAST). */
+	CNT_ADJ_FIRST,
+	CNT_LEN_FROM_FRAME = CNT_ADJ_FIRST, /* IP length 0 (TSO/GSO, BIG TCP, jumbogram) */
+	CNT_LEN_OVER_FRAME,		    /* IP length past the frame: bounded by the frame */
+	CNT_LEN_OVER_PPPOE,		    /* IP length past the PPPoE payload: bounded by it */
+	CNT_TCP_OPT_CUT, /* TCP options cut by the capture's snapshot length: taken as absent */
+	CNT_ADJ_LAST = CNT_TCP_OPT_CUT,
 	CNT_ERR_FIRST,
 	CNT_ERR_ETH_TRUNC = CNT_ERR_FIRST,
 	CNT_ERR_VLAN_TRUNC,
 	CNT_ERR_VLAN_DEPTH, /* more than two VLAN tags */
 	CNT_ERR_PPPOE_TRUNC,
+	CNT_ERR_MPLS_TRUNC,
+	CNT_ERR_MPLS_DEPTH, /* more MPLS labels than we walk */
 	CNT_ERR_IP4_TRUNC,
 	CNT_ERR_IP4_HDR, /* bad version or IHL */
 	CNT_ERR_IP4_LEN, /* total length shorter than the header */
@@ -100,7 +109,7 @@ enum netobs_counter {
 	CNT_ERR_IP6_EXT_DEPTH, /* more extension headers than we walk */
 	CNT_ERR_TCP_TRUNC,
 	CNT_ERR_TCP_HDR, /* data offset below 5 or beyond the IP payload */
-	CNT_ERR_TCP_OPT, /* option length zero, one, or past the header */
+	CNT_ERR_TCP_OPT, /* option length zero, one, or past the header: the segment still counts */
 	CNT_ERR_UDP_TRUNC,
 	CNT_ERR_UDP_LEN, /* UDP length below 8 or beyond the IP payload */
 	CNT_MAX,
@@ -265,6 +274,27 @@ struct anomaly_event {
 	__u64 ts_ns;
 	struct flow_key key;
 };
+
+/*
+ * A fragmented datagram, by its first fragment's addresses, protocol and
+ * fragment id: later fragments carry no transport header, and find their
+ * flow's ports here.
+ */
+struct frag_key {
+	struct netobs_addr src;
+	struct netobs_addr dst;
+	__u32 id; /* IPv4's 16 bits, or IPv6's 32 */
+	__u8 proto;
+	__u8 family;
+	__u8 pad[2];
+};
+
+struct frag_ports {
+	__u16 sport;
+	__u16 dport;
+};
+
+#define FRAG_TABLE_SIZE 4096 /* datagrams in reassembly at once, per engine */
 
 /* Timeouts, in nanoseconds; defaults follow METRICS.md. */
 struct wire_timeouts {

@@ -12,7 +12,13 @@
 SEC("xdp")
 int netobs_xdp(struct xdp_md *ctx)
 {
-	wire_handle(ctx, 0, 1, ctx->ingress_ifindex, replay_clock ? HOOK_NONE : HOOK_XDP);
+	/* The frame's length, which bounds what its headers may claim: live, the
+	 * linear buffer (this program does not take multi-buffer frames); in
+	 * replay, the captured frame's original length.
+	 */
+	__u32 len = replay_clock ? replay_frame_len : (__u32)(ctx->data_end - ctx->data);
+
+	wire_handle(ctx, len, 1, ctx->ingress_ifindex, replay_clock ? HOOK_NONE : HOOK_XDP);
 	return XDP_PASS;
 }
 

@@ -17,6 +17,8 @@
  *   wire_flow_insert(key, entry)    0, -EEXIST, or another -errno (table full)
  *   wire_lock(entry) / wire_unlock(entry)
  *   wire_emit(ptr, size)            0 or -errno
+ *   wire_frag_lookup(key)           struct frag_ports * of a datagram in fragments, or NULL
+ *   wire_frag_learn(key, ports)     remember a first fragment's ports
  * xdp/ and tc/ get it from wire/platform.bpf.h, the userspace engine from
  * userspace/wire/backend_user.c.
  */
@@ -136,6 +138,47 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 	return 0;
 }
 
+static __always_inline void frag_key_of(const struct pkt_info *p, struct frag_key *k)
+{
+	k->src = p->src;
+	k->dst = p->dst;
+	k->id = p->frag_id;
+	k->proto = p->proto;
+	k->family = p->family;
+	k->pad[0] = 0;
+	k->pad[1] = 0;
+}
+
+/*
+ * A fragment after the first: accounted to the flow its first fragment
+ * named (packets, bytes, payload; it has no transport header to analyse),
+ * or counted as untracked when that first fragment was not seen here.
+ */
+WIRE_GLOBAL int wire_frag_packet(struct pkt_info *p, __u32 frag_len)
+{
+	struct frag_ports *ports;
+	struct frag_key k;
+
+	if (!p)
+		return 0;
+	if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP) {
+		wire_count(CNT_OTHER_L4);
+		return 0;
+	}
+	frag_key_of(p, &k);
+	ports = wire_frag_lookup(&k);
+	if (!ports) {
+		wire_count(CNT_FRAGMENTS);
+		return 0;
+	}
+	p->sport = ports->sport;
+	p->dport = ports->dport;
+	p->payload_len = frag_len;
+	if (p->adj)
+		wire_count(p->adj);
+	return wire_flow_packet(p, 1);
+}
+
 /*
  * Transport layer and flow update, for a packet whose L3 headers parsed.
  * Global for the same reason as wire_flow_packet(): every path through the
@@ -152,6 +195,19 @@ WIRE_GLOBAL int wire_l4_packet(WIRE_CTX *ctx, struct pkt_info *p, __u32 l4_len, 
 	if (err) {
 		wire_count(-err);
 		return 0;
+	}
+	if (p->adj)
+		wire_count(p->adj);
+	if (p->opt_cut)
+		wire_count(CNT_TCP_OPT_CUT);
+	if (p->opt_bad)
+		wire_count(CNT_ERR_TCP_OPT);
+	if (p->first_frag) {
+		struct frag_ports ports = { .sport = p->sport, .dport = p->dport };
+		struct frag_key k;
+
+		frag_key_of(p, &k);
+		wire_frag_learn(&k, &ports);
 	}
 	return wire_flow_packet(p, segs);
 }
@@ -171,6 +227,10 @@ static __always_inline void wire_handle(WIRE_CTX *ctx, __u32 wire_len, __u32 seg
 
 	wire_count(CNT_PACKETS);
 	r = parse_l3(wire_ctx_data(ctx), wire_ctx_data_end(ctx), wire_len, &p, &l4_len);
+	if (r.verdict == PARSE_SKIP && p.later_frag) {
+		wire_frag_packet(&p, l4_len);
+		return;
+	}
 	if (r.verdict != PARSE_FLOW) {
 		wire_count(r.counter);
 		return;

@@ -506,7 +506,7 @@ static __always_inline void flow_account(struct flow_stats *f, const struct pkt_
 	s->bytes += p->l3_len + (__u64)(segs - 1) * p->hdr_len;
 	s->payload_bytes += p->payload_len;
 
-	if (p->proto == IPPROTO_TCP) {
+	if (p->proto == IPPROTO_TCP && !p->later_frag) {
 		/* Mid-stream flows count as established once both sides talked. */
 		if (f->state == FS_NONE && (f->flags & FF_SEQ(!dir)))
 			f->state = FS_ESTABLISHED;

@@ -7,7 +7,9 @@
  * every read is bounds-checked against the end of the buffer. Lengths that
  * the metrics use (L3 bytes, payload) come from the IP headers, never from
  * the buffer size, so a snapped capture or a non-linear skb counts the same
- * as the full packet.
+ * as the full packet; but never more than the frame really carried (its
+ * length as the hook or the capture knows it) or a PPPoE session's payload
+ * length: a header that claims more is bounded, and counted.
  */
 #ifndef NETOBS_WIRE_PARSE_H
 #define NETOBS_WIRE_PARSE_H
@@ -23,11 +25,14 @@
 #include "wire/compat.h"
 
 #define VLAN_MAX_DEPTH 2 /* 802.1ad outer + 802.1Q inner */
+#define MPLS_MAX_DEPTH 8 /* label stack entries walked before giving up */
 #define IPV6_EXT_MAX 8	 /* extension headers walked before giving up */
 
 #define ETH_P_8021AD_ 0x88A8
 #define ETH_P_QINQ1_ 0x9100 /* pre-standard QinQ outer tag */
-#define PPPOE_SES_HLEN 8    /* PPPoE session header + PPP protocol field */
+#define ETH_P_MPLS_UC_ 0x8847
+#define ETH_P_MPLS_MC_ 0x8848
+#define PPPOE_HLEN 6 /* PPPoE session header, before the PPP protocol field */
 #define PPP_IP_ 0x0021
 #define PPP_IPV6_ 0x0057
 
@@ -36,6 +41,12 @@
 #define TCPF_RST 0x04
 #define TCPF_PSH 0x08
 #define TCPF_ACK 0x10
+
+/* A big-endian 32-bit field read byte by byte: headers need not be aligned. */
+static __always_inline __u32 be32_bytes(const __u8 *b)
+{
+	return ((__u32)b[0] << 24) | ((__u32)b[1] << 16) | ((__u32)b[2] << 8) | b[3];
+}
 
 struct vlan_tag {
 	__be16 tci;
@@ -56,6 +67,11 @@ struct pkt_info {
 	__u8 sack_ok;
 	__u8 vlan_depth;
 	__u8 first_frag; /* first fragment of a datagram: its UDP length covers later fragments */
+	__u8 adj;	 /* enum netobs_counter of a length fix-up (CNT_ADJ_*), or 0 */
+	__u8 opt_cut;	 /* TCP options beyond the captured bytes: taken as absent */
+	__u8 opt_bad;	 /* a malformed TCP option: those before it were read */
+	__u8 later_frag; /* a fragment after the first: no transport header */
+	__u32 frag_id;	 /* IP fragment id (IPv4: 16 bits) */
 	__u16 mss;
 	__u16 window;  /* raw, unscaled */
 	__u32 l3_len;  /* bytes of one packet: IP header + payload */
@@ -89,21 +105,83 @@ struct parse_result {
 	} while (0)
 
 /*
- * Skip up to two VLAN tags and a PPPoE session header; sets the EtherType of
- * what follows (0 for a non-IP PPP payload). Returns 0 or -counter.
+ * PPPoE session header and PPP protocol field (two bytes, or one when the
+ * peers agreed on protocol-field compression: an odd first byte). *bound is
+ * the IP length the session's payload length leaves room for.
  */
-static __always_inline int parse_eth(void **pos, void *end, __u16 *eth_proto, __u8 *depth)
+static __always_inline int parse_pppoe(void **pos, void *end, __u16 *proto, __u32 *bound)
+{
+	__u8 *ppp = *pos;
+	__u32 plen, pfield = 2;
+	__u16 pp;
+
+	if ((void *)(ppp + PPPOE_HLEN + 1) > end)
+		return -CNT_ERR_PPPOE_TRUNC;
+	if (ppp[PPPOE_HLEN] & 1) {
+		pfield = 1;
+		pp = ppp[PPPOE_HLEN];
+	} else {
+		if ((void *)(ppp + PPPOE_HLEN + 2) > end)
+			return -CNT_ERR_PPPOE_TRUNC;
+		pp = ((__u16)ppp[PPPOE_HLEN] << 8) | ppp[PPPOE_HLEN + 1];
+	}
+	plen = ((__u32)ppp[4] << 8) | ppp[5];
+	if (plen < pfield)
+		return -CNT_ERR_PPPOE_TRUNC;
+	*bound = plen - pfield;
+	*proto = pp == PPP_IP_ ? ETH_P_IP : pp == PPP_IPV6_ ? ETH_P_IPV6 : 0;
+	*pos = ppp + PPPOE_HLEN + pfield;
+	return 0;
+}
+
+/*
+ * An MPLS label stack, down to its bottom entry; what follows is IPv4 or
+ * IPv6 by its first nibble (anything else, e.g. a pseudowire control word,
+ * is not IP here).
+ */
+static __always_inline int parse_mpls(void **pos, void *end, __u16 *proto)
+{
+	__u8 *e;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < MPLS_MAX_DEPTH; i++) {
+		e = *pos;
+		if ((void *)(e + 4) > end)
+			return -CNT_ERR_MPLS_TRUNC;
+		*pos = e + 4;
+		if (e[2] & 1)
+			break; /* bottom of stack */
+	}
+	if (i == MPLS_MAX_DEPTH)
+		return -CNT_ERR_MPLS_DEPTH;
+	e = *pos;
+	if ((void *)(e + 1) > end)
+		return -CNT_ERR_MPLS_TRUNC;
+	*proto = (e[0] >> 4) == 4 ? ETH_P_IP : (e[0] >> 4) == 6 ? ETH_P_IPV6 : 0;
+	return 0;
+}
+
+/*
+ * Skip up to two VLAN tags, then a PPPoE session header or an MPLS label
+ * stack; sets the EtherType of what follows (0 when that is not IP) and
+ * *bound (0: none) to the IP length a PPPoE payload length leaves room for.
+ * Returns 0 or -counter.
+ */
+static __always_inline int parse_eth(void **pos, void *end, __u16 *eth_proto, __u8 *depth,
+				     __u32 *bound)
 {
 	struct ethhdr *eth = *pos;
 	struct vlan_tag *vlan;
 	__u16 proto;
-	int i;
+	int i, err = 0;
 
 	if ((void *)(eth + 1) > end)
 		return -CNT_ERR_ETH_TRUNC;
 	proto = wire_ntohs(eth->h_proto);
 	*pos = eth + 1;
 	*depth = 0;
+	*bound = 0;
 
 #pragma unroll
 	for (i = 0; i < VLAN_MAX_DEPTH + 1; i++) {
@@ -118,28 +196,45 @@ static __always_inline int parse_eth(void **pos, void *end, __u16 *eth_proto, __
 		*pos = vlan + 1;
 		*depth = i + 1;
 	}
-	if (proto == ETH_P_PPP_SES) {
-		__u8 *ppp = *pos;
-
-		/* PPPoE session header (6 bytes), then the 2-byte PPP protocol. */
-		if ((void *)(ppp + PPPOE_SES_HLEN) > end)
-			return -CNT_ERR_PPPOE_TRUNC;
-		proto = ((__u16)ppp[6] << 8) | ppp[7];
-		proto = proto == PPP_IP_ ? ETH_P_IP : proto == PPP_IPV6_ ? ETH_P_IPV6 : 0;
-		*pos = ppp + PPPOE_SES_HLEN;
-	}
+	if (proto == ETH_P_PPP_SES)
+		err = parse_pppoe(pos, end, &proto, bound);
+	else if (proto == ETH_P_MPLS_UC_ || proto == ETH_P_MPLS_MC_)
+		err = parse_mpls(pos, end, &proto);
 	*eth_proto = proto;
-	return 0;
+	return err;
+}
+
+/*
+ * The IP length to account: the header's, unless it is 0 (a TSO/GSO or BIG
+ * TCP super-packet, a jumbogram: the frame's then) or claims more than the
+ * frame carried or a PPPoE payload has room for (bounded). @frame_l3: bytes
+ * from the IP header to the frame's end as the hook or capture knows them,
+ * 0 when unknown; @bound: the PPPoE room, 0 for none.
+ */
+static __always_inline __u32 ip_length(__u32 claimed, __u32 frame_l3, __u32 bound,
+				       struct pkt_info *p)
+{
+	if (!claimed && frame_l3) {
+		p->adj = CNT_LEN_FROM_FRAME;
+		claimed = frame_l3;
+	}
+	if (bound && claimed > bound) {
+		p->adj = CNT_LEN_OVER_PPPOE;
+		claimed = bound;
+	}
+	if (frame_l3 && claimed > frame_l3) {
+		p->adj = CNT_LEN_OVER_FRAME;
+		claimed = frame_l3;
+	}
+	return claimed;
 }
 
 /*
  * Returns the transport protocol, 0 for a later fragment, or -counter.
- * @wire_l3_len: bytes from the IP header to the end of the packet as the
- * hook knows them (skb->len based at TC); used only when the header's own
- * length field is zero (BIG TCP / GSO super-packets).
+ * @frame_l3, @bound: as for ip_length().
  */
-static __always_inline int parse_ipv4(void **pos, void *end, struct pkt_info *p, __u32 wire_l3_len,
-				      __u32 *l4_len)
+static __always_inline int parse_ipv4(void **pos, void *end, struct pkt_info *p, __u32 frame_l3,
+				      __u32 bound, __u32 *l4_len)
 {
 	struct iphdr *ip = *pos;
 	__u32 ihl, tot;
@@ -152,8 +247,9 @@ static __always_inline int parse_ipv4(void **pos, void *end, struct pkt_info *p,
 	if (*pos + ihl > end)
 		return -CNT_ERR_IP4_TRUNC;
 	tot = wire_ntohs(ip->tot_len);
-	if (tot == 0 && wire_l3_len > ihl)
-		tot = wire_l3_len;
+	if (tot && tot < ihl)
+		return -CNT_ERR_IP4_LEN;
+	tot = ip_length(tot, frame_l3, bound, p);
 	if (tot < ihl)
 		return -CNT_ERR_IP4_LEN;
 
@@ -170,8 +266,12 @@ static __always_inline int parse_ipv4(void **pos, void *end, struct pkt_info *p,
 	p->hdr_len = ihl;
 	*l4_len = tot - ihl;
 	*pos += ihl;
-	if (wire_ntohs(ip->frag_off) & 0x1fff)
+	p->frag_id = wire_ntohs(ip->id);
+	if (wire_ntohs(ip->frag_off) & 0x1fff) {
+		p->later_frag = 1;
+		p->proto = ip->protocol;
 		return 0;
+	}
 	p->first_frag = !!(wire_ntohs(ip->frag_off) & 0x2000);
 	return ip->protocol;
 }
@@ -182,8 +282,8 @@ struct ipv6_ext {
 	__be16 frag_off; /* meaningful for the fragment header only */
 };
 
-static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p, __u32 wire_l3_len,
-				      __u32 *l4_len)
+static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p, __u32 frame_l3,
+				      __u32 bound, __u32 *l4_len)
 {
 	struct ipv6hdr *ip6 = *pos;
 	struct ipv6_ext *ext;
@@ -193,9 +293,10 @@ static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p,
 
 	if ((void *)(ip6 + 1) > end)
 		return -CNT_ERR_IP6_TRUNC;
+	/* A jumbogram's payload length is 0 (its hop-by-hop option holds the real one). */
 	plen = wire_ntohs(ip6->payload_len);
-	if (plen == 0 && wire_l3_len > sizeof(*ip6))
-		plen = wire_l3_len - sizeof(*ip6);
+	plen = ip_length(plen ? plen + sizeof(*ip6) : 0, frame_l3, bound, p);
+	plen = plen > sizeof(*ip6) ? plen - sizeof(*ip6) : 0;
 
 	p->family = 6;
 	wire_memcpy(&p->src, &ip6->saddr, sizeof(p->src));
@@ -212,9 +313,19 @@ static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p,
 		if ((void *)(ext + 1) > end)
 			return -CNT_ERR_IP6_EXT_TRUNC;
 		if (nh == IPPROTO_FRAGMENT) {
+			__u8 *id = (__u8 *)ext + 4;
+
 			ext_len = 8;
+			if (*pos + ext_len > end)
+				return -CNT_ERR_IP6_EXT_TRUNC;
+			p->frag_id = be32_bytes(id);
 			if (wire_ntohs(ext->frag_off) & 0xfff8) {
-				p->hdr_len = sizeof(*ip6) + walked;
+				if (walked + ext_len > plen)
+					return -CNT_ERR_IP6_EXT_TRUNC;
+				p->hdr_len = sizeof(*ip6) + walked + ext_len;
+				p->later_frag = 1;
+				p->proto = ext->nexthdr;
+				*l4_len = plen - walked - ext_len;
 				return 0;
 			}
 			p->first_frag = wire_ntohs(ext->frag_off) & 1;
@@ -239,28 +350,28 @@ static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p,
 /*
  * Parse the link and network layers of one frame. On PARSE_FLOW, p->proto is
  * TCP or UDP, p->payload_off the offset of the transport header and *l4_len
- * its length with payload. @wire_len is the frame length as the hook knows
- * it (0 if only the buffer is known).
+ * its length with payload. @wire_len is the frame length as the hook or the
+ * capture knows it (0 if only the buffer is known).
  */
 static __always_inline struct parse_result parse_l3(void *data, void *end, __u32 wire_len,
 						    struct pkt_info *p, __u32 *l4_len)
 {
 	struct parse_result r;
 	void *pos = data;
-	__u32 l3_wire = 0;
+	__u32 frame_l3 = 0, bound;
 	__u16 eth_proto;
 	int l4, err;
 
-	err = parse_eth(&pos, end, &eth_proto, &p->vlan_depth);
+	err = parse_eth(&pos, end, &eth_proto, &p->vlan_depth, &bound);
 	if (err)
 		PARSE_RET(r, PARSE_ERROR, -err);
 	if (wire_len > (__u32)(pos - data))
-		l3_wire = wire_len - (__u32)(pos - data);
+		frame_l3 = wire_len - (__u32)(pos - data);
 
 	if (eth_proto == ETH_P_IP)
-		l4 = parse_ipv4(&pos, end, p, l3_wire, l4_len);
+		l4 = parse_ipv4(&pos, end, p, frame_l3, bound, l4_len);
 	else if (eth_proto == ETH_P_IPV6)
-		l4 = parse_ipv6(&pos, end, p, l3_wire, l4_len);
+		l4 = parse_ipv6(&pos, end, p, frame_l3, bound, l4_len);
 	else
 		PARSE_RET(r, PARSE_SKIP, CNT_NON_IP);
 	if (l4 < 0)

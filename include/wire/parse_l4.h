@@ -33,11 +33,6 @@ struct tcp_opt_walk {
 	__u32 tsecr;
 };
 
-static __always_inline __u32 be32_at(const __u8 *b)
-{
-	return ((__u32)b[0] << 24) | ((__u32)b[1] << 16) | ((__u32)b[2] << 8) | b[3];
-}
-
 /*
  * One option per call. Run through bpf_loop() so the verifier checks this
  * body once instead of once per possible option layout.
@@ -74,8 +69,8 @@ static long tcp_opt_step(__u32 i, void *ctx)
 		w->sack_ok = 1;
 	} else if (kind == TCPOPT_TS_ && olen == 10 && off <= TCP_OPT_SPACE - 10) {
 		w->has_ts = 1;
-		w->tsval = be32_at(&w->buf[off + 2]);
-		w->tsecr = be32_at(&w->buf[off + 6]);
+		w->tsval = be32_bytes(&w->buf[off + 2]);
+		w->tsecr = be32_bytes(&w->buf[off + 6]);
 	}
 	w->off = off + olen;
 	return 0;
@@ -84,7 +79,12 @@ bad:
 	return 1;
 }
 
-/* @off: offset of the first option byte from the start of the frame. */
+/*
+ * @off: offset of the first option byte from the start of the frame. Options
+ * never make a segment uncountable: cut off by a capture's snapshot length
+ * they are taken as absent (p->opt_cut), and a malformed one ends the walk
+ * with what came before it kept (p->opt_bad), as Linux does.
+ */
 static __always_inline int parse_tcp_options(WIRE_CTX *ctx, __u32 off, __u32 len,
 					     struct pkt_info *p)
 {
@@ -96,21 +96,22 @@ static __always_inline int parse_tcp_options(WIRE_CTX *ctx, __u32 off, __u32 len
 		return -CNT_ERR_TCP_HDR;
 	wire_memset(&w, 0, sizeof(w));
 	w.len = len;
-	if (wire_load_bytes(ctx, off, w.buf, len))
-		return -CNT_ERR_TCP_TRUNC;
+	if (wire_load_bytes(ctx, off, w.buf, len)) {
+		p->opt_cut = 1;
+		return 0;
+	}
 	/* NOP, NOP, timestamps: what nearly every Linux segment after the SYN
 	 * carries. Read it in place; the general walk costs a callback per option.
 	 */
 	if (len == 12 && w.buf[0] == TCPOPT_NOP_ && w.buf[1] == TCPOPT_NOP_ &&
 	    w.buf[2] == TCPOPT_TS_ && w.buf[3] == 10) {
 		p->has_ts = 1;
-		p->tsval = be32_at(&w.buf[4]);
-		p->tsecr = be32_at(&w.buf[8]);
+		p->tsval = be32_bytes(&w.buf[4]);
+		p->tsecr = be32_bytes(&w.buf[8]);
 		return 0;
 	}
 	wire_loop(TCP_OPT_SPACE, tcp_opt_step, &w);
-	if (w.err)
-		return w.err;
+	p->opt_bad = !!w.err;
 	p->mss = w.mss;
 	p->has_wscale = w.has_wscale;
 	p->wscale = w.wscale;

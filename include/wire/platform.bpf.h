@@ -18,8 +18,9 @@ const volatile __u8 replay_clock = 0;
 const volatile struct wire_timeouts wire_cfg_timeouts = WIRE_DEFAULT_TIMEOUTS;
 const volatile __u32 wire_cfg_sampling_pct = 100;
 
-/* Replay only: the capture timestamp of the packet being run. */
+/* Replay only: the capture timestamp and original length of the frame being run. */
 volatile __u64 replay_now_ns;
+volatile __u32 replay_frame_len;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -48,6 +49,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct wire_scratch);
 } scratch SEC(".maps");
+
+/* First fragments' ports, for the later fragments of their datagrams. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, FRAG_TABLE_SIZE);
+	__type(key, struct frag_key);
+	__type(value, struct frag_ports);
+} frags SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -100,6 +109,8 @@ static __always_inline __u64 *wire_flow_id_ptr(void)
 #define wire_lock(e) bpf_spin_lock(&(e)->lock)
 #define wire_unlock(e) bpf_spin_unlock(&(e)->lock)
 #define wire_emit(ptr, size) bpf_ringbuf_output(&events, ptr, size, 0)
+#define wire_frag_lookup(key) ((struct frag_ports *)bpf_map_lookup_elem(&frags, key))
+#define wire_frag_learn(key, ports) bpf_map_update_elem(&frags, key, ports, BPF_ANY)
 
 static __always_inline struct wire_scratch *wire_scratch(void)
 {

@@ -18,6 +18,7 @@
 
 #include "../unit/frames.h"
 #include "bpf_test.h"
+#include "wire/parse.h"
 
 static int n_end, last_close;
 
@@ -160,7 +161,7 @@ static void test_port_reuse_event(void)
 	if (!b)
 		return;
 	len = build_frame(pkt, &s);
-	b->ops->run(b, pkt, len, 0);
+	wire_backend_run(b, pkt, len, 0);
 	s.flags = 0x12;
 	s.src = "10.3.3.2";
 	s.dst = "10.3.3.1";
@@ -168,7 +169,7 @@ static void test_port_reuse_event(void)
 	s.dport = 40000;
 	s.seq = 900;
 	s.ack = 101;
-	b->ops->run(b, pkt, build_frame(pkt, &s), 0);
+	wire_backend_run(b, pkt, build_frame(pkt, &s), 0);
 	/* The handshake completes: only then is a SYN with a new ISN a new connection. */
 	s = (struct frame_spec){ .proto = 6,
 				 .src = "10.3.3.1",
@@ -178,11 +179,11 @@ static void test_port_reuse_event(void)
 				 .flags = 0x10,
 				 .seq = 101,
 				 .ack = 901 };
-	b->ops->run(b, pkt, build_frame(pkt, &s), 0);
+	wire_backend_run(b, pkt, build_frame(pkt, &s), 0);
 	s.flags = 0x02;
 	s.seq = 777777;
 	s.ack = 0;
-	b->ops->run(b, pkt, build_frame(pkt, &s), 0);
+	wire_backend_run(b, pkt, build_frame(pkt, &s), 0);
 	b->ops->poll(b);
 	CHECK(n_end == 1, "flow-end events %d, expected 1", n_end);
 	CHECK(last_close == CLOSE_PORT_REUSE, "close type %d", last_close);
@@ -301,12 +302,59 @@ static void test_knobs_not_folded(void)
 	printf("%s %s\n", failures > before ? "FAIL" : "PASS", __func__);
 }
 
+/*
+ * Live, the frame's own length bounds what its IP header claims: 1000 frames
+ * of 54 bytes claiming 65000 add 40 bytes each, on XDP and on TC, and each is
+ * counted as bounded.
+ */
+static void test_lengths_bounded_live(struct wire_bpf *w)
+{
+	struct frame_spec s = { .proto = 6,
+				.src = "10.9.9.1",
+				.dst = "10.9.9.2",
+				.sport = 40000,
+				.dport = 80,
+				.flags = 0x10,
+				.seq = 1 };
+	uint8_t pkt[128];
+	struct flow_stats fs;
+	struct flow_key key;
+	struct pkt_info p = { 0 };
+	int len = build_frame(pkt, &s), hook, before = failures;
+	__u64 was = counter(w, CNT_LEN_OVER_FRAME);
+
+	put16(pkt + 16, 65000);
+	for (hook = 0; hook < 2; hook++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
+			    .repeat = 500);
+		int fd = hook ? wire_bpf_tc_prog_fd(w) : wire_bpf_xdp_prog_fd(w);
+
+		CHECK(!bpf_prog_test_run_opts(fd, &o), "test run: %s", strerror(errno));
+	}
+	inet_pton(AF_INET, s.src, &p.src.w[3]);
+	inet_pton(AF_INET, s.dst, &p.dst.w[3]);
+	p.src.w[2] = p.dst.w[2] = htonl(0xffff);
+	p.sport = s.sport;
+	p.dport = s.dport;
+	p.proto = 6;
+	p.family = 4;
+	pkt_flow_key(&p, &key);
+	CHECK(!wire_bpf_lookup_flow(w, &key, &fs), "no flow for the frames");
+	CHECK(fs.side[DIR_C2S].packets == 1000, "packets %llu", fs.side[DIR_C2S].packets);
+	CHECK(fs.side[DIR_C2S].bytes == 40000, "bytes %llu, expected 40000",
+	      fs.side[DIR_C2S].bytes);
+	CHECK(counter(w, CNT_LEN_OVER_FRAME) - was == 1000, "bounded %llu",
+	      counter(w, CNT_LEN_OVER_FRAME) - was);
+	printf("%s %s\n", failures > before ? "FAIL" : "PASS", __func__);
+}
+
 int main(void)
 {
 	struct wire_bpf *w = open_engine_or_exit("test_datapath");
 
 	test_malformed_pass_untouched(w);
 	test_verifier_budget(w);
+	test_lengths_bounded_live(w);
 	wire_backend_destroy(&w->b);
 	test_table_full_passes();
 	test_port_reuse_event();

@@ -12,7 +12,8 @@ TS_FIELDS = ["tcp.seq_raw", "tcp.len", "tcp.analysis.out_of_order", "tcp.analysi
              "tcp.analysis.spurious_retransmission", "tcp.analysis.initial_rtt",
              "ip.frag_offset", "ipv6.fraghdr.offset", "tcp.stream", "icmp.type",
              "icmpv6.type", "frame.number", "ip.fragment", "ipv6.fragment",
-             "frame.time_epoch", "tcp.ack_raw", "tcp.analysis.lost_segment"]
+             "frame.time_epoch", "tcp.ack_raw", "tcp.analysis.lost_segment", "ip.id",
+             "ipv6.fraghdr.ident", "ip.flags.mf", "ipv6.fraghdr.more"]
 
 
 SEQ_MOD = 1 << 32
@@ -86,33 +87,35 @@ def tshark_flows(cap):
                         "-T", "fields", "-E", "separator=\t", "-E", "occurrence=f",
                         *sum([["-e", f] for f in TS_FIELDS], [])],
                        capture_output=True, text=True, check=True)
-    flows, l3_len = {}, {}
+    flows, frags = {}, {}
     for line in p.stdout.splitlines():
         v = dict(zip(TS_FIELDS, line.split("\t")))
-        l3_len[v["frame.number"]] = int(v["ip.len"]) if v["ip.len"] else \
-            int(v["ipv6.plen"] or 0) + 40
         src = v["ip.src"] or v["ipv6.src"]
         dst = v["ip.dst"] or v["ipv6.dst"]
+        frame_bytes = int(v["ip.len"]) if v["ip.len"] else int(v["ipv6.plen"] or 0) + 40
+        frame_packets = 1
+        datagram = (src, dst, v["ip.id"] or v["ipv6.fraghdr.ident"])
+        if v["ip.frag_offset"] not in ("", "0") or v["ip.flags.mf"] in ("1", "True") or \
+                v["ipv6.fraghdr.offset"] not in ("", "0") or \
+                v["ipv6.fraghdr.more"] in ("1", "True"):
+            frags.setdefault(datagram, []).append(frame_bytes)
         sp = v["tcp.srcport"] or v["udp.srcport"]
         dp = v["tcp.dstport"] or v["udp.dstport"]
         if not (src and dst and sp and dp) or v["icmp.type"] or v["icmpv6.type"]:
             continue  # an ICMP error quotes an inner header: not the flow's packet
-        first = v["ip.fragment"] or v["ipv6.fragment"]
-        if first:
-            # tshark dissects a fragmented datagram at its last fragment; on the
-            # wire only the first carries the L4 header: the flow's packet is that one.
-            v["ip.len"], v["ipv6.plen"] = str(l3_len[first]), ""
-        elif v["ip.frag_offset"] not in ("", "0") or \
-                v["ipv6.fraghdr.offset"] not in ("", "0"):
-            continue  # later fragments carry no L4 header on the wire
+        if v["ip.fragment"] or v["ipv6.fragment"]:
+            # tshark dissects a fragmented datagram at its last fragment: every
+            # fragment of it is one of the flow's packets, with its own length.
+            lens = frags.pop(datagram)
+            frame_packets, frame_bytes = len(lens), sum(lens)
         proto = "tcp" if v["tcp.srcport"] else "udp"
         a, b = endpoint(src, sp), endpoint(dst, dp)
         key = (proto,) + tuple(sorted((a, b)))
         f = flows.setdefault(key, {"by": collections.defaultdict(collections.Counter),
                                    "irtt": set(), "streams": set()})
         c = f["by"][a]
-        c["packets"] += 1
-        c["bytes"] += int(v["ip.len"]) if v["ip.len"] else int(v["ipv6.plen"]) + 40
+        c["packets"] += frame_packets
+        c["bytes"] += frame_bytes
         syn, ack = v["tcp.flags.syn"] in ("1", "True"), v["tcp.flags.ack"] in ("1", "True")
         c["syn"] += syn and not ack
         c["synack"] += syn and ack

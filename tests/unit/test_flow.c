@@ -70,7 +70,7 @@ static void seg(struct wire_backend *b, __u64 t_us, int c2s, uint8_t flags, uint
 	s.dst = c2s ? SRV : CLI;
 	s.sport = c2s ? 40000 : 80;
 	s.dport = c2s ? 80 : 40000;
-	assert_int_equal(b->ops->run(b, buf, build_frame(buf, &s), t_us * US), 0);
+	assert_int_equal(wire_backend_run(b, buf, build_frame(buf, &s), t_us * US), 0);
 	assert_int_equal(b->ops->poll(b), 0);
 }
 
@@ -220,8 +220,8 @@ static void test_zero_window_duration_to_flow_end(void **state)
 		int len = build_frame(buf, &s);
 
 		put16(buf + 14 + 20 + 14, 0);
-		b->ops->run(b, buf, len, 3000 * US);
-		b->ops->run(b, buf, len, 9000 * US);
+		wire_backend_run(b, buf, len, 3000 * US);
+		wire_backend_run(b, buf, len, 9000 * US);
 	}
 	f = only_flow(b);
 	assert_int_equal(f.side[DIR_C2S].zero_win, 2);
@@ -293,7 +293,7 @@ static void test_table_full_and_sweep(void **state)
 
 	for (i = 0; i < 5; i++) {
 		s.sport = 1000 + i;
-		b->ops->run(b, buf, build_frame(buf, &s), (i + 1) * US);
+		wire_backend_run(b, buf, build_frame(buf, &s), (i + 1) * US);
 	}
 	b->ops->counters(b, cnt);
 	assert_int_equal(cnt[CNT_FLOWS_CREATED], 2);
@@ -304,7 +304,7 @@ static void test_table_full_and_sweep(void **state)
 	assert_int_equal(wire_sweep(b, 10000000 * US, &t, 0, count_rec, &ended, NULL), 2);
 	assert_int_equal(ended, 2);
 	s.sport = 2000;
-	b->ops->run(b, buf, build_frame(buf, &s), 10000001 * US);
+	wire_backend_run(b, buf, build_frame(buf, &s), 10000001 * US);
 	b->ops->counters(b, cnt);
 	assert_int_equal(cnt[CNT_FLOWS_CREATED], 3);
 	wire_backend_destroy(b);
@@ -321,13 +321,13 @@ static void test_table_delete_keeps_probe_runs(void **state)
 
 	for (i = 0; i < 500; i++) {
 		s.sport = 1000 + i;
-		b->ops->run(b, buf, build_frame(buf, &s), (i % 2 ? 1 : 20000000) * US);
+		wire_backend_run(b, buf, build_frame(buf, &s), (i % 2 ? 1 : 20000000) * US);
 	}
 	/* Half are old (t=1us), half new (t=20s): sweep at 21 s ends the old half. */
 	assert_int_equal(wire_sweep(b, 21000000 * US, &t, 0, count_rec, &ended, NULL), 250);
 	for (i = 0; i < 500; i++) {
 		s.sport = 1000 + i;
-		b->ops->run(b, buf, build_frame(buf, &s), 21000001 * US);
+		wire_backend_run(b, buf, build_frame(buf, &s), 21000001 * US);
 	}
 	b->ops->counters(b, cnt);
 	/* The 250 survivors were found again, the 250 swept ones re-created. */
@@ -361,8 +361,8 @@ static void test_sampling_by_flow(void **state)
 		assert_non_null(b);
 		for (i = 0; i < 4000; i++) {
 			q.sport = r.dport = 10000 + i;
-			b->ops->run(b, buf, build_frame(buf, &q), (i + 1) * US);
-			b->ops->run(b, buf, build_frame(buf, &r), (i + 1) * US + 1);
+			wire_backend_run(b, buf, build_frame(buf, &q), (i + 1) * US);
+			wire_backend_run(b, buf, build_frame(buf, &r), (i + 1) * US + 1);
 		}
 		b->ops->counters(b, cnt);
 		/* Both packets of a flow share its fate: nothing half-tracked. */

@@ -180,8 +180,16 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 	metric_head(f, "netobs_sampling_rate_percent", "gauge",
 		    "Percent of flows tracked (ebpf.sampling_rate); the others pass untracked.");
 	fprintf(f, "netobs_sampling_rate_percent %u\n", st->sampling_pct);
+	metric_head(f, "netobs_packets_adjusted_total", "counter",
+		    "Packets accounted after a fix-up of what their headers claim, by reason "
+		    "(an IP length of 0 taken from the frame, or one past the frame or the PPPoE "
+		    "payload bounded by it; TCP options cut off by a snapshot length).");
+	for (i = CNT_ADJ_FIRST; i <= CNT_ADJ_LAST; i++)
+		fprintf(f, "netobs_packets_adjusted_total{reason=\"%s\"} %llu\n", counter_name(i),
+			cnt[i]);
 	metric_head(f, "netobs_parse_errors_total", "counter",
-		    "Malformed packets, passed untouched, by reason.");
+		    "Malformed packets, passed untouched, by reason (a segment with a bad TCP "
+		    "option, tcp_bad_option, still counts in its flow).");
 	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
 		fprintf(f, "netobs_parse_errors_total{reason=\"%s\"} %llu\n", counter_name(i),
 			cnt[i]);

@@ -34,8 +34,13 @@ struct wire_backend;
 
 struct wire_backend_ops {
 	const char *name;
-	/* Run one Ethernet frame through the ingress program. */
-	int (*run)(struct wire_backend *b, const void *frame, __u32 len, __u64 now_ns);
+	/*
+	 * Run one Ethernet frame (@len bytes of it at hand) through the ingress
+	 * program; @wire_len is its original length, which bounds what its
+	 * headers may claim.
+	 */
+	int (*run)(struct wire_backend *b, const void *frame, __u32 len, __u32 wire_len,
+		   __u64 now_ns);
 	/* Deliver pending events to the event callback. */
 	int (*poll)(struct wire_backend *b);
 	int (*for_each_flow)(struct wire_backend *b, wire_flow_fn fn, void *ctx);
@@ -53,6 +58,13 @@ struct wire_backend {
 /* Both return NULL and set errno on failure. */
 struct wire_backend *wire_user_open(const struct wire_options *o, wire_event_fn fn, void *ctx);
 struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn fn, void *ctx);
+
+/* A frame whose every byte is at hand. */
+static inline int wire_backend_run(struct wire_backend *b, const void *frame, __u32 len,
+				   __u64 now_ns)
+{
+	return b->ops->run(b, frame, len, len, now_ns);
+}
 
 static inline void wire_backend_destroy(struct wire_backend *b)
 {

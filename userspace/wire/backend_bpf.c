@@ -45,12 +45,14 @@ static int rb_event(void *ctx, void *data, size_t len)
 	return b->on_event ? b->on_event(b->event_ctx, data, len) : 0;
 }
 
-static int bpf_run(struct wire_backend *b, const void *frame, __u32 len, __u64 now_ns)
+static int bpf_run(struct wire_backend *b, const void *frame, __u32 len, __u32 wire_len,
+		   __u64 now_ns)
 {
 	struct wire_bpf *w = (struct wire_bpf *)b;
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len, .repeat = 1);
 
 	w->xdp->bss->replay_now_ns = now_ns;
+	w->xdp->bss->replay_frame_len = wire_len;
 	if (bpf_prog_test_run_opts(wire_bpf_xdp_prog_fd(w), &opts))
 		return -errno;
 	return 0;
@@ -187,7 +189,8 @@ static const struct wire_backend_ops bpf_ops = {
 	} while (0)
 
 /* The maps every program object of the engine uses as one set. */
-static const char *const shared_maps[] = { "flows", "counters", "flow_ids", "scratch", "events" };
+static const char *const shared_maps[] = { "flows",   "counters", "flow_ids",
+					   "scratch", "events",	  "frags" };
 
 /* Make @to's shared maps the ones @from (already loaded) has. */
 static int share_maps(struct bpf_object *from, struct bpf_object *to)

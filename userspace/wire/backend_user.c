@@ -26,9 +26,20 @@ struct flow_table {
 	__u32 max;
 };
 
+/* Datagrams in fragments: a hash table that, when full, overwrites, as the BPF LRU evicts. */
+#define FRAG_SLOTS (2 * FRAG_TABLE_SIZE)
+#define FRAG_PROBES 16
+
+struct frag_slot {
+	__u8 used;
+	struct frag_key key;
+	struct frag_ports ports;
+};
+
 struct wire_user {
 	struct wire_backend b;
 	struct flow_table tab;
+	struct frag_slot frags[FRAG_SLOTS];
 	struct wire_timeouts timeouts;
 	__u32 sampling_pct;
 	struct wire_scratch scratch;
@@ -113,6 +124,48 @@ static int user_delete(struct flow_table *t, const struct flow_key *k)
 	return 0;
 }
 
+static __u32 frag_hash(const struct frag_key *k)
+{
+	const __u8 *p = (const __u8 *)k;
+	__u32 h = 2166136261U;
+	size_t i;
+
+	for (i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 16777619U;
+	return h;
+}
+
+static struct frag_ports *user_frag_lookup(const struct frag_key *k)
+{
+	__u32 h = frag_hash(k), i;
+
+	for (i = 0; i < FRAG_PROBES; i++) {
+		struct frag_slot *s = &cur->frags[(h + i) % FRAG_SLOTS];
+
+		if (s->used && !memcmp(&s->key, k, sizeof(*k)))
+			return &s->ports;
+	}
+	return NULL;
+}
+
+static void user_frag_learn(const struct frag_key *k, const struct frag_ports *ports)
+{
+	__u32 h = frag_hash(k), i;
+	struct frag_slot *s = &cur->frags[h % FRAG_SLOTS];
+
+	for (i = 0; i < FRAG_PROBES; i++) {
+		struct frag_slot *c = &cur->frags[(h + i) % FRAG_SLOTS];
+
+		if (!c->used || !memcmp(&c->key, k, sizeof(*k))) {
+			s = c;
+			break;
+		}
+	}
+	s->used = 1;
+	s->key = *k;
+	s->ports = *ports;
+}
+
 static int user_emit(const void *data, size_t len)
 {
 	struct wire_user *w = cur;
@@ -158,6 +211,8 @@ static int user_load_bytes(struct wire_user_ctx *ctx, __u32 off, void *buf, __u3
 #define wire_lock(e) ((void)(e))
 #define wire_unlock(e) ((void)(e))
 #define wire_emit(ptr, size) user_emit(ptr, size)
+#define wire_frag_lookup(key) user_frag_lookup(key)
+#define wire_frag_learn(key, ports) user_frag_learn(key, ports)
 
 #include "wire/engine.h"
 
@@ -174,14 +229,15 @@ int wire_user_parse(const void *frame, __u32 len, struct pkt_info *p)
 	return parse_l4(&ctx, ctx.data, ctx.data_end, p, l4_len) == 0;
 }
 
-static int user_run(struct wire_backend *b, const void *frame, __u32 len, __u64 now_ns)
+static int user_run(struct wire_backend *b, const void *frame, __u32 len, __u32 wire_len,
+		    __u64 now_ns)
 {
 	struct wire_user *w = (struct wire_user *)b;
 	struct wire_user_ctx ctx = { (void *)frame, (char *)frame + len };
 
 	cur = w;
 	w->now_ns = now_ns;
-	wire_handle(&ctx, 0, 1, 0, HOOK_NONE);
+	wire_handle(&ctx, wire_len, 1, 0, HOOK_NONE);
 	return 0;
 }
 

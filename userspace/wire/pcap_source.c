@@ -109,22 +109,28 @@ int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, siz
 		}
 		len = h->caplen;
 		f->ts_ns = (__u64)h->ts.tv_sec * 1000000000ULL + h->ts.tv_usec;
+		/* A link header of hlen bytes becomes a 14-byte Ethernet header. */
+		f->wire_len = h->len;
 		switch (s->dlt) {
 		case DLT_EN10MB:
 			if (len < ETH_HLEN_)
 				goto short_frame;
 			f->data = d;
 			f->len = len < s->max_frame ? len : s->max_frame;
+			if (f->wire_len < len)
+				f->wire_len = len; /* a record claiming less than it holds */
 			return 1;
 		case DLT_LINUX_SLL:
 			if (len < SLL_HLEN)
 				goto short_frame;
 			f->len = to_ethernet(s, d + SLL_HLEN, len - SLL_HLEN, d + 14);
+			f->wire_len = h->len - SLL_HLEN + ETH_HLEN_;
 			break;
 		case DLT_LINUX_SLL2:
 			if (len < SLL2_HLEN)
 				goto short_frame;
 			f->len = to_ethernet(s, d + SLL2_HLEN, len - SLL2_HLEN, d);
+			f->wire_len = h->len - SLL2_HLEN + ETH_HLEN_;
 			break;
 		case DLT_NULL:
 		case DLT_LOOP:
@@ -136,14 +142,18 @@ int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, siz
 				goto short_frame;
 			d += 4;
 			len -= 4;
+			f->wire_len -= 4;
 			/* fallthrough */
 		default: /* raw IP: the version nibble says which */
 			if (len < 1)
 				goto short_frame;
 			f->len = to_ethernet(s, d, len, (d[0] >> 4) == 6 ? p_ip6 : p_ip);
+			f->wire_len += ETH_HLEN_;
 			break;
 		}
 		f->data = s->buf;
+		if (f->wire_len < f->len)
+			f->wire_len = f->len;
 		return 1;
 	short_frame:
 		s->short_frames++;

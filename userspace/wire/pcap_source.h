@@ -18,7 +18,8 @@ struct pcap_source;
 
 struct pcap_frame {
 	const __u8 *data; /* Ethernet frame */
-	__u32 len;
+	__u32 len;	  /* bytes at data */
+	__u32 wire_len;	  /* its length on the wire, as an Ethernet frame */
 	__u64 ts_ns;
 };
 

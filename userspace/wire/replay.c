@@ -136,22 +136,41 @@ static struct wire_backend *open_engine(const struct replay_opts *o, struct repl
 	return b;
 }
 
+/* Malformed packets skipped; tcp_bad_option is a parse error whose segment still counts. */
+static int skips_packet(int counter)
+{
+	return counter >= CNT_ERR_FIRST && counter < CNT_MAX && counter != CNT_ERR_TCP_OPT;
+}
+
 static void report_skips(const struct replay_opts *o, const __u64 cnt[CNT_MAX], __u64 short_frames)
 {
-	__u64 bad = short_frames;
+	__u64 bad = short_frames, adjusted = 0;
 	int i;
 
 	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
-		bad += cnt[i];
-	if (!bad)
+		bad += skips_packet(i) ? cnt[i] : 0;
+	if (bad) {
+		fprintf(stderr, "netobs-xdp: replay: %s: skipped %llu malformed packet%s:", o->path,
+			bad, bad == 1 ? "" : "s");
+		if (short_frames)
+			fprintf(stderr, " shorter_than_link_header=%llu", short_frames);
+		for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
+			if (cnt[i] && skips_packet(i))
+				fprintf(stderr, " %s=%llu", counter_name(i), cnt[i]);
+		fputc('\n', stderr);
+	}
+	for (i = CNT_ADJ_FIRST; i <= CNT_ADJ_LAST; i++)
+		adjusted += cnt[i];
+	adjusted += cnt[CNT_ERR_TCP_OPT];
+	if (!adjusted)
 		return;
-	fprintf(stderr, "netobs-xdp: replay: %s: skipped %llu malformed packet%s:", o->path, bad,
-		bad == 1 ? "" : "s");
-	if (short_frames)
-		fprintf(stderr, " shorter_than_link_header=%llu", short_frames);
-	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
+	fprintf(stderr, "netobs-xdp: replay: %s: counted %llu packet%s after a fix-up:", o->path,
+		adjusted, adjusted == 1 ? "" : "s");
+	for (i = CNT_ADJ_FIRST; i <= CNT_ADJ_LAST; i++)
 		if (cnt[i])
 			fprintf(stderr, " %s=%llu", counter_name(i), cnt[i]);
+	if (cnt[CNT_ERR_TCP_OPT])
+		fprintf(stderr, " %s=%llu", counter_name(CNT_ERR_TCP_OPT), cnt[CNT_ERR_TCP_OPT]);
 	fputc('\n', stderr);
 }
 
@@ -190,7 +209,7 @@ int replay_run(const struct replay_opts *o)
 		last_ts = f.ts_ns;
 		if (!next_sweep)
 			next_sweep = f.ts_ns + REPLAY_SWEEP_NS;
-		rc = b->ops->run(b, f.data, f.len, f.ts_ns);
+		rc = b->ops->run(b, f.data, f.len, f.wire_len, f.ts_ns);
 		if (!o->no_l7)
 			l7_wire_frame(&l7, f.data, f.len, f.ts_ns);
 		if (!rc)
