@@ -15,7 +15,10 @@ INCLUDES := -Iinclude -I$(BUILD)
 BPF_CFLAGS := -target bpf -g -O2 -mcpu=v3 -Wall -Werror $(INCLUDES) -I$(ARCH_INC)
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -Werror -std=gnu11 -D_GNU_SOURCE $(INCLUDES) -Iuserspace
-LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd yaml-0.1 jansson) -lelf -lz -lpthread
+# wiretap (Wireshark's capture reader) has no pkg-config file of its own in Debian 12.
+WIRETAP_CFLAGS := -isystem /usr/include/wireshark $(shell pkg-config --cflags glib-2.0)
+LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd yaml-0.1 jansson glib-2.0) \
+	-lwiretap -lwsutil -lelf -lz -lpthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
 BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c kprobes/sock_probes.bpf.c
@@ -84,6 +87,8 @@ $(BUILD)/userspace/%.o: userspace/%.c $(SKELS) $(WIRE_HDRS) $(USER_HDRS)
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/userspace/wire/pcap_source.o: CFLAGS += $(WIRETAP_CFLAGS)
 
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)

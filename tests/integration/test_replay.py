@@ -14,11 +14,16 @@ Prints one line per check and closes with "N passed, N failed, N skipped".
 """
 import collections
 import glob
+import gzip
 import json
 import os
+import pty
+import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 import oracle
 from checks import report, summary
@@ -156,7 +161,148 @@ for cap in shared_caps:
     report(not bad, tag, "; ".join(bad[:6]))
 
 
-# 4. Bad input: one clear line, non-zero exit, nothing half-printed.
+# 4. Replay finishes what it can read.
+def pcap_records(path):
+    """(header, [(record header, data)]) of a classic pcap file."""
+    raw = open(path, "rb").read()
+    recs, off = [], 24
+    while off < len(raw):
+        hdr = raw[off:off + 16]
+        caplen = struct.unpack("<IIII", hdr)[2]
+        recs.append((hdr, raw[off + 16:off + 16 + caplen]))
+        off += 16 + caplen
+    return raw[:24], recs
+
+
+def write_pcap(path, header, recs):
+    with open(path, "wb") as f:
+        f.write(header)
+        for hdr, data in recs:
+            f.write(hdr + data)
+
+
+def pcapng_mixed(path, recs):
+    """A pcapng with two interfaces: Ethernet (0) and raw IP (1); the odd
+    records go to the second, their Ethernet header stripped."""
+    def block(btype, body):
+        body += b"\0" * (-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+    out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += block(1, struct.pack("<HHI", 1, 0, 65535))      # LINKTYPE_ETHERNET
+    out += block(1, struct.pack("<HHI", 101, 0, 65535))    # LINKTYPE_RAW
+    for i, (hdr, data) in enumerate(recs):
+        sec, usec, caplen, wire = struct.unpack("<IIII", hdr)
+        iface = i % 2
+        if iface:
+            data, caplen, wire = data[14:], caplen - 14, wire - 14
+        ts = sec * 1000000 + usec   # default if_tsresol: microseconds
+        out += block(6, struct.pack("<IIIII", iface, ts >> 32, ts & 0xffffffff, caplen, wire) +
+                     data)
+    open(path, "wb").write(out)
+
+
+def flow_lines(out):
+    return [l for l in out.splitlines() if l.startswith("{")]
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    src = os.path.join(CRAFTED, "tcp_normal_v4.pcap")
+    header, recs = pcap_records(src)
+    engine = "bpf" if bpf_usable() else "user"
+
+    # A capture cut inside its last record: the whole frames' records, a
+    # warning naming the file and the frame count, exit 0.
+    cut, whole = os.path.join(tmp, "cut.pcap"), os.path.join(tmp, "whole.pcap")
+    write_pcap(whole, header, recs[:-1])
+    with open(cut, "wb") as f:
+        f.write(header + b"".join(h + d for h, d in recs[:-1]) + recs[-1][0] +
+                recs[-1][1][:10])
+    rc, out, err = replay(cut, engine)
+    _, want, _ = replay(whole, engine)
+    n = len(recs) - 1
+    ok = rc == 0 and out == want and flow_lines(out) and cut in err and \
+        ("the %d whole frames" % n) in err
+    report(ok, "a capture cut short: the records of its %d whole frames, a warning, exit 0" % n,
+           "" if ok else "exit %d, stderr %r" % (rc, err))
+
+    # Interfaces of different link types in one pcapng: each read with its own.
+    mixed = os.path.join(tmp, "mixed.pcapng")
+    pcapng_mixed(mixed, recs)
+    rc, out, err = replay(mixed, engine)
+    _, want, _ = replay(src, engine)
+    ok = rc == 0 and out == want
+    report(ok, "a pcapng with Ethernet and raw-IP interfaces replays as the all-Ethernet capture",
+           "" if ok else "exit %d, stderr %r" % (rc, err))
+
+    # Standard input, and a gzip-compressed capture.
+    p = subprocess.run([BIN, "replay", "--format", "json", "--engine", engine, "-"],
+                       stdin=open(src, "rb"), capture_output=True, text=True)
+    report(p.returncode == 0 and p.stdout == want, "replay - reads the capture from stdin",
+           p.stderr.strip())
+    gz = os.path.join(tmp, "normal.pcap.gz")
+    with open(src, "rb") as f, gzip.open(gz, "wb") as g:
+        g.write(f.read())
+    rc, out, err = replay(gz, engine)
+    report(rc == 0 and out == want, "a .gz capture is read", err.strip())
+
+    # A long capture: 400k frames of one UDP flow, written directly.
+    big = os.path.join(tmp, "big.pcap")
+    frame = bytes.fromhex("020000000002020000000001080045000024000000004011" + "0000" +
+                          "0a1e00010a1e0002" + "c35013880010" + "0000") + b"b" * 8
+    with open(big, "wb") as f:
+        f.write(header)
+        for i in range(400000):
+            f.write(struct.pack("<IIII", 1700000000 + i // 1000000, i % 1000000,
+                                len(frame), len(frame)) + frame)
+
+    # Progress only on a terminal, and never with -q.
+    def stderr_on_tty(*args):
+        pid, fd = pty.fork()
+        if pid == 0:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.execv(BIN, [BIN, *args])
+        chunks = []
+        while True:
+            try:
+                b = os.read(fd, 4096)
+            except OSError:
+                break
+            if not b:
+                break
+            chunks.append(b)
+        os.waitpid(pid, 0)
+        return b"".join(chunks).decode(errors="replace")
+    tty_err = stderr_on_tty("replay", "--engine", engine, "--no-l7", big)
+    quiet_err = stderr_on_tty("-q", "replay", "--engine", engine, "--no-l7", big)
+    rc, _, pipe_err = replay(big, engine, extra=("--no-l7",))
+    ok = "frames/s" in tty_err and "frames/s" not in quiet_err and "frames/s" not in pipe_err
+    report(ok, "progress is shown on a terminal, not with -q nor into a pipe",
+           "" if ok else "tty %r, -q %r, pipe %r" % (tty_err[-200:], quiet_err[-200:],
+                                                     pipe_err[-200:]))
+
+    # SIGINT and SIGTERM: the records so far, then exit 128 + the signal.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        p = subprocess.Popen([BIN, "-v", "replay", "--format", "json", "--engine", engine,
+                              "--no-l7", big], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        for line in p.stderr:  # -v says when the frames start going through
+            if "through the" in line:
+                break
+        time.sleep(0.05)
+        p.send_signal(sig)
+        out, err = p.communicate(60)
+        recs_out = [json.loads(l) for l in flow_lines(out)]
+        ok = (p.returncode == 128 + sig and len(recs_out) == 1 and
+              0 < recs_out[0]["packets_c2s"] < 400000 and "the records so far follow" in err)
+        report(ok, "%s stops replay with the records so far (exit %d)" %
+               (signal.Signals(sig).name, 128 + sig),
+               "" if ok else "exit %s, %d records, stderr %r" % (p.returncode, len(recs_out),
+                                                                err[-300:]))
+
+
+# 5. Bad input: one clear line, non-zero exit, nothing half-printed.
 def expect_error(tag, args, code, must_contain):
     p = subprocess.run([BIN, *args], capture_output=True, text=True)
     lines = [l for l in p.stderr.splitlines() if l.strip()]

@@ -211,6 +211,7 @@ static void apply_engine_flags(const struct engine_flags *f, __u32 *max_flows, _
 
 static int cmd_replay(int argc, char **argv)
 {
+	int rc;
 	static const char *const formats[] = { "table", "json" };
 	static const char *const engines[] = { "auto", "bpf", "user" };
 	static const struct option opts[] = {
@@ -300,7 +301,10 @@ static int cmd_replay(int argc, char **argv)
 		inj.path = o.path;
 		return inject_run(&inj) ? 1 : 0;
 	}
-	return replay_run(&o) ? 1 : 0;
+	rc = replay_run(&o);
+	if (rc == -EINTR)
+		return 128 + replay_stop_signal(); /* as a shell reports a signal */
+	return rc ? 1 : 0;
 }
 
 static int cmd_attach(int argc, char **argv)

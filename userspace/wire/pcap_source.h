@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Capture reader: pcap and pcapng through libpcap, every supported link type
- * turned into an Ethernet frame, the form the XDP program expects.
+ * Capture reader: pcap, pcapng and the other formats Wireshark reads (through
+ * its wiretap library), compressed or not, from a file or standard input
+ * ("-"); every supported link type turned into an Ethernet frame, the form
+ * the XDP program expects.
  */
 #ifndef NETOBS_PCAP_SOURCE_H
 #define NETOBS_PCAP_SOURCE_H
@@ -28,10 +30,19 @@ struct pcap_frame {
  * cut to @max_frame bytes.
  */
 struct pcap_source *pcap_source_open(const char *path, __u32 max_frame, char *err, size_t errlen);
-/* 1 with a frame, 0 at the end, -1 on a read error (reason in @err). */
+/*
+ * 1 with a frame, 0 at the end (also when the input ends inside a record:
+ * see pcap_source_truncated()), -1 on a read error (reason in @err).
+ */
 int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, size_t errlen);
 /* Frames dropped because the link header was shorter than its type requires. */
 __u64 pcap_source_short_frames(const struct pcap_source *s);
+/* Frames of an interface whose link type is not one we read (pcapng). */
+__u64 pcap_source_other_link_frames(const struct pcap_source *s);
+/* Packet records read so far. */
+__u64 pcap_source_records(const struct pcap_source *s);
+/* 1 when the input ended inside a record (a capture cut short). */
+int pcap_source_truncated(const struct pcap_source *s);
 const char *pcap_source_linktype(const struct pcap_source *s);
 void pcap_source_close(struct pcap_source *s);
 

@@ -6,8 +6,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "l7/record.h"
 #include "wire/l7_frames.h"
@@ -23,6 +26,68 @@
 
 /* L7 connections tracked at once in a replay. */
 #define REPLAY_L7_CONNS 65536
+
+/* Progress on a terminal: this often, at most. */
+#define PROGRESS_NS 250000000ULL
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+int replay_stop_signal(void)
+{
+	return stop_signal;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Frames, flows and rate of a long replay, on one line of a terminal; nothing
+ * when stderr is no terminal or the log is quieter than info (-q).
+ */
+struct progress {
+	int on;
+	__u64 start, next, shown;
+};
+
+static void progress_start(struct progress *pg)
+{
+	pg->on = isatty(STDERR_FILENO) && log_get_level() >= LOG_INFO;
+	pg->start = mono_ns();
+	pg->next = pg->start + PROGRESS_NS;
+	pg->shown = 0;
+}
+
+static void progress_show(struct progress *pg, const char *path, __u64 frames,
+			  struct wire_backend *b)
+{
+	__u64 now, cnt[CNT_MAX];
+
+	if (!pg->on || (frames & 1023))
+		return;
+	now = mono_ns();
+	if (now < pg->next || b->ops->counters(b, cnt))
+		return;
+	pg->next = now + PROGRESS_NS;
+	pg->shown = 1;
+	fprintf(stderr, "\rnetobs-xdp: replay: %s: %llu frames, %llu flows, %.0f frames/s\033[K",
+		path, frames, cnt[CNT_FLOWS_CREATED], frames / ((now - pg->start) / 1e9));
+}
+
+static void progress_end(struct progress *pg)
+{
+	if (pg->shown)
+		fputs("\r\033[K", stderr);
+}
 
 struct replay_state {
 	struct flow_record *recs;
@@ -182,6 +247,8 @@ int replay_run(const struct replay_opts *o)
 	struct pcap_source *src;
 	struct pcap_frame f;
 	__u64 cnt[CNT_MAX] = { 0 }, frames = 0, last_ts = 0, next_sweep = 0;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct progress pg = { 0 };
 	char err[512];
 	size_t i;
 	int rc;
@@ -204,8 +271,15 @@ int replay_run(const struct replay_opts *o)
 	pr_debug("replay: %s (%s) through the %s\n", o->path, pcap_source_linktype(src),
 		 b->ops->name);
 
-	while ((rc = pcap_source_next(src, &f, err, sizeof(err))) == 1) {
+	/* Interrupted, replay still reports what it read so far. */
+	stop_signal = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	progress_start(&pg);
+	while (!stop_signal && (rc = pcap_source_next(src, &f, err, sizeof(err))) == 1) {
 		frames++;
+		progress_show(&pg, o->path, frames, b);
 		last_ts = f.ts_ns;
 		if (!next_sweep)
 			next_sweep = f.ts_ns + REPLAY_SWEEP_NS;
@@ -223,11 +297,23 @@ int replay_run(const struct replay_opts *o)
 			goto cleanup;
 		}
 	}
+	progress_end(&pg);
 	if (rc < 0) {
 		pr_err("replay: %s: %s\n", o->path, err);
 		rc = -EIO;
 		goto cleanup;
 	}
+	if (stop_signal)
+		pr_warn("replay: %s: %s after %llu frames: the records so far follow\n", o->path,
+			strsignal(stop_signal), frames);
+	if (pcap_source_truncated(src))
+		pr_warn("replay: %s: the capture ends inside a record (cut short, as when tcpdump "
+			"is killed): the %llu whole frames before it were replayed\n",
+			o->path, frames);
+	if (pcap_source_other_link_frames(src))
+		pr_warn("replay: %s: %llu frames of interfaces with a link type we do not read "
+			"were skipped\n",
+			o->path, pcap_source_other_link_frames(src));
 	rc = b->ops->poll(b);
 	if (!rc)
 		rc = wire_sweep(b, last_ts, &o->wire.timeouts, 1, add_record, &st, NULL);
@@ -286,9 +372,13 @@ int replay_run(const struct replay_opts *o)
 	if (cnt[CNT_RINGBUF_FULL])
 		pr_warn("replay: %s: ring buffer full: %llu events lost\n", o->path,
 			cnt[CNT_RINGBUF_FULL]);
-	rc = 0;
+	rc = stop_signal ? -EINTR : 0;
 
 cleanup:
+	if (pg.start) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
 	l7_wire_finish(&l7);
 	wire_backend_destroy(b);
 	pcap_source_close(src);

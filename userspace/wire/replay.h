@@ -28,7 +28,13 @@ struct replay_opts {
 	FILE *out;
 };
 
-/* Offline replay through the engine. 0, or -errno with the reason logged. */
+/*
+ * Offline replay through the engine. 0, or -errno with the reason logged;
+ * -EINTR when SIGINT or SIGTERM stopped it (the records so far are printed),
+ * see replay_stop_signal().
+ */
 int replay_run(const struct replay_opts *o);
+/* The signal that stopped the last replay_run(), or 0. */
+int replay_stop_signal(void);
 
 #endif /* NETOBS_REPLAY_H */
