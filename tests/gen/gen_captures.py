@@ -6,7 +6,7 @@ Each scenario writes OUTDIR/<name>.pcap and adds its expected records to
 OUTDIR/expected.json: {name: {"flows": [{field: value}...], "skipped": {...},
 "args": [replay flags the expectation holds for], "adjusted": {reason: packets
 counted after a fix-up}, "untracked": {reason: packets passed without a flow,
-checked where given}}}.
+checked where given}, "l7": [L7 records' fields, in order] or null: not checked}}.
 Times are chosen in whole microseconds so every expected latency is exact.
 Byte counts are the IP lengths of the packets as built here.
 
@@ -45,7 +45,7 @@ class Conv:
         self.out = []
 
     def pkt(self, side, t_us, flags, n=0, seq=None, ack=None, win=65535, opts=None,
-            advance=True):
+            advance=True, data=None):
         src, dst = (self.cip, self.sip) if side == "c" else (self.sip, self.cip)
         sp, dp = (self.cport, self.sport) if side == "c" else (self.sport, self.cport)
         other = "s" if side == "c" else "c"
@@ -63,8 +63,10 @@ class Conv:
         else:
             l3 = IP(src=src, dst=dst, options=self.ip_opts or [])
         p = l3 / tcp
+        if data is not None:
+            n = len(data)
         if n:
-            p = p / Raw(b"x" * n)
+            p = p / Raw(data if data is not None else b"x" * n)
         frame = (self.l2() if self.l2 else ether()) / p
         frame.time = T0 + t_us * US
         self.out.append(frame)
@@ -796,6 +798,46 @@ def ipv6_jumbogram():
                       payload_bytes_c2s=n, close_type="forced")], {}, [], {"ip_length_zero": 1}
 
 
+# L7 on what real captures carry. Each returns its L7 records as well, by
+# construction: (command, request, status) in request order.
+@scenario
+def l7_http_bare_lf_and_stray_byte():
+    """A keepalive's byte first (the capture starts mid-stream), then HTTP heads
+    with bare-LF line ends, and a request whose path is not UTF-8."""
+    c = Conv("10.30.0.1", 52000, "10.30.0.2", 80)
+    c.nxt["c"] += 1
+    c.pkt("c", 0, "A", seq=c.nxt["c"] - 1, data=b"\x00", advance=False)  # keepalive
+    c.pkt("s", 50, "A")
+    c.pkt("c", 1000, "PA", data=b"GET /lf HTTP/1.1\nHost: t\n\n")
+    c.pkt("s", 1400, "PA", data=b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok")
+    c.pkt("c", 2000, "PA", data=b"GET /caf\xe9\xff HTTP/1.1\r\nHost: t\r\n\r\n")
+    c.pkt("s", 2300, "PA", data=b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+    return c.out, [dict(close_type="forced", **c.totals(), **c.names())], {}, [], {}, {}, [
+        dict(protocol="http", command="GET", request="/lf", status=200, latency_us=400.0),
+        dict(protocol="http", command="GET", request="/caf\\xe9\\xff", status=404,
+             latency_us=300.0)]
+
+
+@scenario
+def l7_redis_reply_across_segments():
+    """A GET answered by a 5000-byte bulk string in four segments, whose later
+    segments start like replies; then a PING."""
+    c = Conv("10.30.0.1", 52001, "10.30.0.2", 6379)
+    c.handshake(0, 100, 200)
+    c.pkt("c", 1000, "PA", data=b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n")
+    value = b"$5000\r\n" + (b"+OK\r\n:1\r\n" * 500) + b"\r\n"
+    first = 7 + 1440
+    c.pkt("s", 1500, "A", data=value[:first])
+    for i, off in enumerate(range(first, len(value), 1440)):
+        c.pkt("s", 1501 + i, "PA", data=value[off:off + 1440])
+    c.pkt("c", 2000, "A")
+    c.pkt("c", 3000, "PA", data=b"*1\r\n$4\r\nPING\r\n")
+    c.pkt("s", 3200, "PA", data=b"+PONG\r\n")
+    return c.out, [dict(close_type="forced", **c.totals(), **c.names())], {}, [], {}, {}, [
+        dict(protocol="redis", command="GET", request="big", status="OK", latency_us=500.0),
+        dict(protocol="redis", command="PING", request=None, status="OK", latency_us=200.0)]
+
+
 # Timeouts set on the command line must reach both engines (a knob folded into
 # the BPF bytecode keeps the default). Each capture's gap lies between the
 # default and the setting, so the flow count tells which one was used.
@@ -884,9 +926,10 @@ def main():
         args = res[3] if len(res) > 3 else []
         adjusted = res[4] if len(res) > 4 else {}
         untracked = res[5] if len(res) > 5 else {}
+        l7 = res[6] if len(res) > 6 else None
         wrpcap(os.path.join(outdir, name + ".pcap"), frames)
         expected[name] = {"flows": flows, "skipped": skipped, "args": args,
-                          "adjusted": adjusted, "untracked": untracked}
+                          "adjusted": adjusted, "untracked": untracked, "l7": l7}
     with open(os.path.join(outdir, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
 

@@ -74,6 +74,16 @@ for name, exp in sorted(expected.items()):
         if rc != 0:
             report(False, tag, "exit %d: %s" % (rc, err.strip()))
             continue
+        if exp.get("l7") is not None:
+            l7 = [r for r in (json.loads(l) for l in out.splitlines() if l.strip())
+                  if r["record"] == "l7"]
+            got_l7 = [{k: r.get(k) for k in e} for r, e in zip(l7, exp["l7"])]
+            if len(l7) != len(exp["l7"]) or got_l7 != exp["l7"]:
+                report(False, tag + " L7", "got %r, expected %r" % (
+                    [{k: r.get(k) for k in ("protocol", "command", "request", "status",
+                                            "latency_us")} for r in l7], exp["l7"]))
+            else:
+                report(True, tag + " L7: %d records" % len(l7))
         got = records(out)
         if len(got) != len(exp["flows"]):
             report(False, tag, "%d flows, expected %d" % (len(got), len(exp["flows"])))

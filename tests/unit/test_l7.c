@@ -440,6 +440,104 @@ static void test_record_json(void **state)
 	    "\"cgroup_id\":null,\"container_id\":null,\"pod\":null,"
 	    "\"pod_namespace\":null,\"pod_uid\":null}");
 	free(s);
+	/* Bytes that are not UTF-8 are escaped, never dropped with the field. */
+	strcpy(recs[0].request, "/caf\xe9?q=\xff\xfe ok \xc3\xa9");
+	strcpy(recs[0].command, "GET");
+	recs[0].protocol = L7_HTTP;
+	s = l7_record_json(&recs[0]);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"request\":\"/caf\\\\xe9?q=\\\\xff\\\\xfe ok \xc3\xa9\""));
+	free(s);
+}
+
+/* RFC 9112 lets recipients take a bare LF as a line end. */
+static void test_http_bare_lf_heads(void **state)
+{
+	start(1, 80);
+	SEG(DIR_C2S, "GET /lf HTTP/1.1\nHost: x\n\n", 100);
+	SEG(DIR_S2C, "HTTP/1.1 200 OK\nContent-Length: 2\n\nokHTTP/1.1 ", 300);
+	SEG(DIR_C2S, "POST /mixed HTTP/1.0\r\nContent-Length: 3\n\r\nabc", 400);
+	SEG(DIR_S2C, "HTTP/1.0 201 Created\r\n\n", 600);
+	assert_int_equal(nrecs, 2);
+	assert_string_equal(recs[0].request, "/lf");
+	assert_int_equal(recs[0].status_code, 200);
+	assert_int_equal(recs[0].resp_ns - recs[0].req_ns, 200000);
+	assert_string_equal(recs[1].command, "POST");
+	assert_string_equal(recs[1].request, "/mixed");
+	assert_int_equal(recs[1].status_code, 201);
+	assert_int_equal(stats.unmatched_responses, 0);
+}
+
+/* A leading 1-byte segment (a keepalive's byte, a stray one) hides nothing after it. */
+static void test_stray_byte_before_request(void **state)
+{
+	start(1, 80);
+	SEG(DIR_C2S, "x", 10);
+	SEG(DIR_C2S, "GET /after HTTP/1.1\r\n\r\n", 100);
+	SEG(DIR_S2C, "HTTP/1.1 204 No Content\r\n\r\n", 150);
+	/* Detected, a stray byte that starts like a method ("G") waits, then gives way. */
+	SEG(DIR_C2S, "G", 200);
+	SEG(DIR_C2S, "GET /next HTTP/1.1\r\n\r\n", 300);
+	SEG(DIR_S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 380);
+	assert_int_equal(nrecs, 2);
+	assert_string_equal(recs[0].request, "/after");
+	assert_int_equal(recs[0].status_code, 204);
+	assert_string_equal(recs[1].request, "/next");
+	assert_int_equal(recs[1].resp_ns - recs[1].req_ns, 80000);
+}
+
+/*
+ * A reply or a request longer than what one segment (or the head buffer)
+ * holds is one message: its later segments, whatever they look like, are
+ * followed to its end.
+ */
+static void test_redis_values_across_segments(void **state)
+{
+	static char big[6000];
+	size_t n, off;
+	int i;
+
+	start(1, 6379);
+	SEG(DIR_C2S, "*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n", 100);
+	/* A 5000-byte bulk string whose later segments start like RESP replies. */
+	n = (size_t)snprintf(big, sizeof(big), "$5000\r\n");
+	for (i = 0; i < 5000; i++)
+		big[n + i] = "+OK\r\n:1\r\n"[i % 10];
+	memcpy(big + n + 5000, "\r\n", 2);
+	n += 5002;
+	/* Segments that start on the pattern: each looks like a "+OK" reply. */
+	seg(DIR_S2C, big, 7 + 1440, 200);
+	for (off = 7 + 1440; off < n; off += 1440)
+		seg(DIR_S2C, big + off, n - off < 1440 ? n - off : 1440, 201);
+	/* A SET whose value spans segments and holds what looks like requests. */
+	SEG(DIR_C2S, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000\r\n", 300);
+	for (i = 0; i < 3000; i++)
+		big[i] = "*1\r\n$4\r\nPING\r\n"[i % 14];
+	seg(DIR_C2S, big, 1400, 301); /* each starts like a PING request */
+	seg(DIR_C2S, big + 1400, 1400, 302);
+	seg(DIR_C2S, big + 2800, 200, 303);
+	SEG(DIR_C2S, "\r\n", 304);
+	SEG(DIR_S2C, "+OK\r\n", 400);
+	/* An array reply of 300 bulk strings over several segments. */
+	SEG(DIR_C2S, "*2\r\n$4\r\nKEYS\r\n$1\r\n*\r\n", 500);
+	n = (size_t)snprintf(big, sizeof(big), "*300\r\n");
+	for (i = 0; i < 300; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "$5\r\nk%04d\r\n", i);
+	for (off = 0; off < n; off += 1000)
+		seg(DIR_S2C, big + off, n - off < 1000 ? n - off : 1000, 600);
+	SEG(DIR_C2S, "*1\r\n$4\r\nPING\r\n", 700);
+	SEG(DIR_S2C, "+PONG\r\n", 750);
+	assert_int_equal(nrecs, 4);
+	assert_string_equal(recs[0].command, "GET");
+	assert_string_equal(recs[0].status, "OK");
+	assert_string_equal(recs[1].command, "SET");
+	assert_string_equal(recs[1].request, "k");
+	assert_int_equal(recs[1].resp_ns, 400000);
+	assert_string_equal(recs[2].command, "KEYS");
+	assert_string_equal(recs[3].command, "PING");
+	assert_int_equal(recs[3].resp_ns - recs[3].req_ns, 50000);
+	assert_int_equal(stats.unmatched_responses, 0);
+	assert_int_equal(stats.dropped_requests, 0);
 }
 
 int main(void)
@@ -457,6 +555,9 @@ int main(void)
 		cmocka_unit_test(test_garbage_makes_no_record),
 		cmocka_unit_test(test_sql_masking),
 		cmocka_unit_test(test_record_json),
+		cmocka_unit_test(test_http_bare_lf_heads),
+		cmocka_unit_test(test_stray_byte_before_request),
+		cmocka_unit_test(test_redis_values_across_segments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,21 @@ static inline long l7_find_crlf(const __u8 *p, size_t n)
 	return -1;
 }
 
+/*
+ * The line at p[0..n): its length without the line end, which is "\r\n" or a
+ * bare "\n" (RFC 9112 lets recipients take either); *next gets the offset
+ * after it. -1 when no line end is in the bytes.
+ */
+static inline long l7_line(const __u8 *p, size_t n, size_t *next)
+{
+	const __u8 *q = n ? memchr(p, '\n', n) : NULL;
+
+	if (!q)
+		return -1;
+	*next = (size_t)(q - p) + 1;
+	return q > p && q[-1] == '\r' ? q - p - 1 : q - p;
+}
+
 /* Offset of the byte c in p[0..n), or -1. */
 static inline long l7_find(const __u8 *p, size_t n, __u8 c)
 {

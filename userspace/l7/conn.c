@@ -75,6 +75,7 @@ void l7_conn_resync(struct l7_conn *c, int dir)
 {
 	c->dir[dir].skip = 0;
 	c->dir[dir].head_len = 0;
+	c->cont[dir].active = 0;
 }
 
 static struct l7_pending *q_at(struct l7_conn *c, unsigned int i)
@@ -305,9 +306,11 @@ static int detect_start(struct l7_conn *c, int dir, const __u8 *p, size_t cap, _
 		memcpy(tmp + d->head_len, p, n - d->head_len);
 		if (detect(c, dir, tmp, n))
 			return 1;
-	} else if (cap && detect(c, dir, p, cap)) {
-		return 1;
+		/* What waited was no start (a keepalive byte, a stray one): this may be. */
+		d->head_len = 0;
 	}
+	if (cap && detect(c, dir, p, cap))
+		return 1;
 	if (cap == len && d->head_len + len < L7_DETECT_MIN) {
 		memcpy(d->head + d->head_len, p, len);
 		d->head_len += len;
@@ -317,10 +320,13 @@ static int detect_start(struct l7_conn *c, int dir, const __u8 *p, size_t cap, _
 	return 0;
 }
 
+#define FRAME_MORE (-1) /* the head at the start is incomplete */
+#define FRAME_NONE (-2) /* no message starts at the start */
+
 /*
  * Frame messages out of buf (cap known of len). Returns the bytes consumed,
- * which may exceed len (the rest is skipped in later segments), or -1 when
- * the head is incomplete (L7P_MORE).
+ * which may exceed len (the rest is skipped in later segments), FRAME_MORE
+ * or FRAME_NONE.
  */
 static __s64 frame(struct l7_conn *c, int dir, const __u8 *buf, size_t cap, __u64 len, __u64 ts,
 		   l7_emit_fn emit, void *ctx, struct l7_stats *st)
@@ -340,12 +346,9 @@ static __s64 frame(struct l7_conn *c, int dir, const __u8 *buf, size_t cap, __u6
 		r = ops->parse(c, dir, buf + off, avail, len - off, c->qlen ? q_at(c, 0) : NULL,
 			       &m);
 		if (r == L7P_MORE)
-			return off ? (__s64)off : -1;
-		if (r == L7P_NONE) {
-			if (!off)
-				st->resyncs++;
-			return len;
-		}
+			return off ? (__s64)off : FRAME_MORE;
+		if (r == L7P_NONE)
+			return off ? (__s64)len : FRAME_NONE;
 		on_msg(c, &m, ts, emit, ctx, st);
 		if (!m.len || m.len >= len - off)
 			return m.len ? off + m.len : len;
@@ -379,7 +382,17 @@ void l7_conn_feed(struct l7_conn *c, int dir, const __u8 *p, size_t cap, __u64 l
 	}
 	if (c->proto == L7_NONE && !detect_start(c, dir, p, cap, len))
 		return;
+	if (c->cont[dir].active) {
+		/* A message the framer follows across segments: its rest first. */
+		n = l7_ops[c->proto]->resume(c, dir, p, cap, len);
+		if (n >= len)
+			return;
+		len -= n;
+		cap = n < cap ? cap - n : 0;
+		p += n;
+	}
 
+	used = FRAME_NONE;
 	if (d->head_len) {
 		/* An incomplete head waits: frame it together with this segment. */
 		__u32 old = d->head_len;
@@ -388,7 +401,7 @@ void l7_conn_feed(struct l7_conn *c, int dir, const __u8 *p, size_t cap, __u64 l
 		memcpy(d->head + old, p, add);
 		used = frame(c, dir, d->head, old + add, old + len, ts, emit, ctx, st);
 		d->head_len = 0;
-		if (used < 0) {
+		if (used == FRAME_MORE) {
 			if (add == len && cap == len) { /* still whole: keep waiting */
 				d->head_len = old + add;
 				return;
@@ -396,12 +409,33 @@ void l7_conn_feed(struct l7_conn *c, int dir, const __u8 *p, size_t cap, __u64 l
 			st->resyncs++;
 			return;
 		}
-		if ((__u64)used <= old) /* an unframed head is dropped */
-			used = old;
-		used -= old;
-	} else {
+		if (used >= 0 && c->cont[dir].active && add < len) {
+			/* A message that goes on past the head buffer: follow it through
+			 * the rest of this segment, then frame what comes after it.
+			 */
+			n = l7_ops[c->proto]->resume(c, dir, p + add, cap > add ? cap - add : 0,
+						     len - add);
+			if (add + n < len)
+				l7_conn_feed(c, dir, p + add + n, cap > add + n ? cap - add - n : 0,
+					     len - add - n, ts, emit, ctx, st);
+			return;
+		}
+		if (used >= 0) {
+			if ((__u64)used <= old) /* an unframed head is dropped */
+				used = old;
+			used -= old;
+		}
+		/* FRAME_NONE: what waited was no message start; this segment may be one. */
+	}
+	if (used == FRAME_NONE) {
 		used = frame(c, dir, p, cap, len, ts, emit, ctx, st);
-		if (used < 0) {
+		if (c->cont[dir].active && cap < len) /* on into bytes the snippet lacks */
+			l7_ops[c->proto]->resume(c, dir, p + cap, 0, len - cap);
+		if (used == FRAME_NONE) {
+			st->resyncs++;
+			return;
+		}
+		if (used == FRAME_MORE) {
 			if (cap == len && len <= L7_HEAD_MAX) {
 				memcpy(d->head, p, len);
 				d->head_len = len;

@@ -72,10 +72,10 @@ static long long body_len(const __u8 *h, size_t hlen, int is_request)
 	int seen_cl = 0;
 	const __u8 *v;
 	__u64 n;
-	size_t vl;
+	size_t vl, next;
 	long eol;
 
-	for (; (eol = l7_find_crlf(h, hlen)) > 0; h += eol + 2, hlen -= (size_t)eol + 2) {
+	for (; (eol = l7_line(h, hlen, &next)) > 0; h += next, hlen -= next) {
 		__u8 first = h[0] | 0x20;
 
 		if (first == 't' && (v = header_value(h, (size_t)eol, te, sizeof(te) - 1, &vl))) {
@@ -101,9 +101,10 @@ static int head_end(const __u8 *p, size_t cap, __u64 len, size_t *hlen)
 	const __u8 *q = p, *end = p + cap;
 
 	*hlen = 0;
-	/* The first "\r\n\r\n": found from its last byte, a rarer one to look for than '\r'. */
+	/* The first empty line ("\r\n\r\n", or with bare "\n" line ends), found from its '\n'. */
 	while (q < end && (q = memchr(q, '\n', (size_t)(end - q)))) {
-		if (q - p >= 3 && q[-1] == '\r' && q[-2] == '\n' && q[-3] == '\r') {
+		if ((q - p >= 1 && q[-1] == '\n') ||
+		    (q - p >= 2 && q[-1] == '\r' && q[-2] == '\n')) {
 			*hlen = (size_t)(q - p) + 1;
 			return L7P_MSG;
 		}
@@ -124,13 +125,13 @@ static int parse_request(const __u8 *p, size_t cap, __u64 len, struct l7_msg *m)
 {
 	int ml = method_len(p, cap);
 	long eol, sp;
-	size_t hlen, ulen;
+	size_t hlen, ulen, next;
 
 	if (ml < 0)
 		return cap == len ? L7P_MORE : L7P_NONE;
 	if (!ml)
 		return L7P_NONE;
-	eol = l7_find_crlf(p, cap);
+	eol = l7_line(p, cap, &next);
 	if (eol < 0 && cap == len && len < L7_HEAD_MAX)
 		return L7P_MORE;
 	ulen = eol < 0 ? cap : (size_t)eol;

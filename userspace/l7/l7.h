@@ -127,6 +127,22 @@ enum l7_parse_result {
 	L7P_MORE,     /* a message starts here but its head is incomplete */
 };
 
+/*
+ * A message whose end the framer follows across segments, byte by byte
+ * (Redis values: their length is not in a header), per direction.
+ */
+#define L7_CONT_DEPTH 8
+#define L7_CONT_LINE 32
+
+struct l7_cont {
+	int active;
+	__u32 depth;		       /* aggregates open: left[0..depth) */
+	__u32 left[L7_CONT_DEPTH + 1]; /* values still to read at each level */
+	__u64 bulk;		       /* bytes of a bulk value and its CRLF still to skip */
+	__u32 line_len;		       /* bytes of a header line read so far */
+	__u8 line[L7_CONT_LINE];
+};
+
 struct l7_proto_ops {
 	const char *name;
 	/* Does this segment start a conversation in this protocol? */
@@ -137,6 +153,13 @@ struct l7_proto_ops {
 	 */
 	int (*parse)(struct l7_conn *c, int dir, const __u8 *p, size_t cap, __u64 len,
 		     const struct l7_pending *head, struct l7_msg *m);
+	/*
+	 * With c->cont[dir] active: follow the message in progress through this
+	 * segment, cap bytes of it known and len - cap beyond the snippet; the
+	 * bytes of it here (len when it goes on, or when it cannot be followed
+	 * through unknown bytes: then it is given up).
+	 */
+	__u64 (*resume)(struct l7_conn *c, int dir, const __u8 *p, size_t cap, __u64 len);
 };
 
 extern const struct l7_proto_ops l7_http_ops, l7_mysql_ops, l7_pgsql_ops, l7_redis_ops, l7_dns_ops;
@@ -173,6 +196,7 @@ struct l7_conn {
 	struct netobs_addr client, server;
 	__u16 client_port, server_port;
 	struct l7_dir_state dir[2];
+	struct l7_cont cont[2];
 	struct l7_pending q[L7_PENDING_MAX];
 	unsigned int qhead, qlen;
 	__u32 batch_c2s, batch_s2c; /* PostgreSQL: Syncs sent, ReadyForQuery received */

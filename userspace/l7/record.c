@@ -7,15 +7,11 @@
 
 #include "l7/record.h"
 #include "util/endpoint.h"
+#include "util/json_text.h"
 
 double l7_record_latency_us(const struct l7_record *r)
 {
 	return r->resp_ns >= r->req_ns ? (r->resp_ns - r->req_ns) / 1e3 : 0.0;
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s && s[0] ? json_string(s) : json_null();
 }
 
 char *l7_record_json(const struct l7_record *r)
@@ -32,16 +28,16 @@ char *l7_record_json(const struct l7_record *r)
 	json_object_set_new(o, "protocol", json_string(l7_proto_name(r->protocol)));
 	json_object_set_new(o, "client", json_string(client));
 	json_object_set_new(o, "server", json_string(server));
-	json_object_set_new(o, "command", str_or_null(r->command));
-	json_object_set_new(o, "request", str_or_null(r->request));
+	json_object_set_new(o, "command", json_text_or_null(r->command));
+	json_object_set_new(o, "request", json_text_or_null(r->request));
 	if (r->status_kind == L7_STATUS_CODE)
 		json_object_set_new(o, "status", json_integer(r->status_code));
 	else
-		json_object_set_new(o, "status", str_or_null(r->status));
+		json_object_set_new(o, "status", json_text_or_null(r->status));
 	if (!r->has_error_code)
 		json_object_set_new(o, "error_code", json_null());
 	else if (r->error_code[0])
-		json_object_set_new(o, "error_code", json_string(r->error_code));
+		json_object_set_new(o, "error_code", json_text_or_null(r->error_code));
 	else
 		json_object_set_new(o, "error_code", json_integer(r->error_code_num));
 	if (r->protocol == L7_DNS)
@@ -50,16 +46,18 @@ char *l7_record_json(const struct l7_record *r)
 	json_object_set_new(o, "request_ns", json_integer((json_int_t)r->req_ns));
 	json_object_set_new(o, "side", json_string(l7_side_name(r->side)));
 	json_object_set_new(o, "pid", r->has_proc ? json_integer(r->proc.pid) : json_null());
-	json_object_set_new(o, "comm", r->has_proc ? str_or_null(r->proc.comm) : json_null());
+	json_object_set_new(o, "comm", r->has_proc ? json_text_or_null(r->proc.comm) : json_null());
 	json_object_set_new(o, "cgroup_id",
 			    r->has_proc ? json_integer((json_int_t)r->proc.cgroup_id)
 					: json_null());
 	json_object_set_new(o, "container_id",
-			    r->has_proc ? str_or_null(r->proc.container_id) : json_null());
-	json_object_set_new(o, "pod", r->has_proc ? str_or_null(r->proc.pod_name) : json_null());
+			    r->has_proc ? json_text_or_null(r->proc.container_id) : json_null());
+	json_object_set_new(o, "pod",
+			    r->has_proc ? json_text_or_null(r->proc.pod_name) : json_null());
 	json_object_set_new(o, "pod_namespace",
-			    r->has_proc ? str_or_null(r->proc.pod_namespace) : json_null());
-	json_object_set_new(o, "pod_uid", r->has_proc ? str_or_null(r->proc.pod_uid) : json_null());
+			    r->has_proc ? json_text_or_null(r->proc.pod_namespace) : json_null());
+	json_object_set_new(o, "pod_uid",
+			    r->has_proc ? json_text_or_null(r->proc.pod_uid) : json_null());
 	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	return out;

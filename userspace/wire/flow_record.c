@@ -8,6 +8,7 @@
 
 #include "wire/flow_record.h"
 #include "util/endpoint.h"
+#include "util/json_text.h"
 #include "util/names.h"
 
 static int client_is_lo(const struct flow_stats *s)
@@ -74,10 +75,10 @@ static void put_socket(FILE *out, const struct flow_socket *fs)
 	char *s;
 
 	json_object_set_new(o, "pid", p ? json_integer(p->pid) : json_null());
-	json_object_set_new(o, "comm", p && p->comm[0] ? json_string(p->comm) : json_null());
+	json_object_set_new(o, "comm", p ? json_text_or_null(p->comm) : json_null());
 	json_object_set_new(o, "container_id",
-			    p && p->container_id[0] ? json_string(p->container_id) : json_null());
-	json_object_set_new(o, "pod", p && p->pod_name[0] ? json_string(p->pod_name) : json_null());
+			    p ? json_text_or_null(p->container_id) : json_null());
+	json_object_set_new(o, "pod", p ? json_text_or_null(p->pod_name) : json_null());
 	json_object_set_new(o, "socket_srtt_us",
 			    tcp && fs->srtt_us ? json_integer(fs->srtt_us) : json_null());
 	json_object_set_new(o, "socket_retransmits",
