@@ -84,6 +84,48 @@ static void test_sent_received_by_role(void **state)
 	metrics_free(&t);
 }
 
+/* UDP flows: their own families, the same labels, never in the TCP ones. */
+static void test_udp_families(void **state)
+{
+	struct metrics_table t;
+	struct flow_stats a = flow(53, ROLE_CLIENT, 60, 300), b = flow(53, ROLE_CLIENT, 40, 0);
+	struct flow_stats c = flow(53, ROLE_SERVER, 70, 700), tcp = flow(53, ROLE_CLIENT, 1, 1);
+	char *out;
+
+	a.key.proto = b.key.proto = c.key.proto = 17;
+	b.side[DIR_S2C].packets = 0;
+	assert_int_equal(metrics_init(&t, 16), 0);
+	metrics_add_flow(&t, &a, -1);
+	metrics_add_flow(&t, &b, CLOSE_TIMEOUT);
+	metrics_add_flow(&t, &c, -1);
+	metrics_add_flow(&t, &tcp, -1);
+	out = render(&t);
+	HAS(out, "network_udp_bytes_sent_total{interface=\"lo\",server_port=\"53\","
+		 "role=\"client\"} 100");
+	HAS(out, "network_udp_bytes_received_total{interface=\"lo\",server_port=\"53\","
+		 "role=\"client\"} 300");
+	HAS(out, "network_udp_packets_sent_total{interface=\"lo\",server_port=\"53\","
+		 "role=\"client\"} 6");
+	HAS(out, "network_udp_packets_received_total{interface=\"lo\",server_port=\"53\","
+		 "role=\"client\"} 2");
+	/* The host answers on port 53: it sent the server-to-client side. */
+	HAS(out, "network_udp_bytes_sent_total{interface=\"lo\",server_port=\"53\","
+		 "role=\"server\"} 700");
+	HAS(out, "network_udp_flows_opened_total{interface=\"lo\",server_port=\"53\","
+		 "role=\"client\"} 2");
+	HAS(out, "network_udp_flows_active{interface=\"lo\",server_port=\"53\","
+		 "role=\"client\"} 1");
+	/* The TCP flow on the same port and role is a label set of its own. */
+	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"53\","
+		 "role=\"client\"} 1");
+	HAS(out, "network_tcp_connections_opened_total{interface=\"lo\",server_port=\"53\","
+		 "role=\"client\"} 1");
+	assert_null(strstr(out, "network_tcp_connections_opened_total{interface=\"lo\","
+				"server_port=\"53\",role=\"server\"}"));
+	free(out);
+	metrics_free(&t);
+}
+
 static void test_histogram_buckets_inclusive(void **state)
 {
 	struct metrics_table t;
@@ -183,6 +225,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sent_received_by_role),
+		cmocka_unit_test(test_udp_families),
 		cmocka_unit_test(test_histogram_buckets_inclusive),
 		cmocka_unit_test(test_cap_folds_into_other),
 		cmocka_unit_test(test_openmetrics_and_rates),

@@ -15,6 +15,7 @@ static __u32 key_hash(const struct series_key *k)
 
 	h ^= (k->server_port + 0x9e3779b9U + (h << 6) + (h >> 2));
 	h ^= (k->role + 0x9e3779b9U + (h << 6) + (h >> 2));
+	h ^= (k->proto + 0x9e3779b9U + (h << 6) + (h >> 2));
 	return h;
 }
 
@@ -84,14 +85,19 @@ __u32 metrics_slots(const struct metrics_table *t)
 
 int metrics_restore(struct metrics_table *t, const struct series *s)
 {
-	struct series *d = find(t, &s->key, 0);
+	struct series_key k = s->key;
+	struct series *d;
 
+	if (!k.proto)
+		k.proto = IPPROTO_TCP; /* saved before UDP label sets existed */
+	d = find(t, &k, 0);
 	if (!d) {
 		if (t->n >= metrics_slots(t))
 			return -ENOSPC;
-		d = find(t, &s->key, 1);
+		d = find(t, &k, 1);
 	}
 	*d = *s;
+	d->key = k;
 	return 0;
 }
 
@@ -126,11 +132,12 @@ int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int cl
 {
 	struct series_key k = { .ifindex = f->ifindex,
 				.server_port = server_port(f),
-				.role = f->host_role };
+				.role = f->host_role,
+				.proto = f->key.proto };
 	int rs = !!(f->flags & FF_RTT_SERVER), rc = !!(f->flags & FF_RTT_CLIENT), d;
 	struct series *s;
 
-	if (f->key.proto != IPPROTO_TCP)
+	if (f->key.proto != IPPROTO_TCP && f->key.proto != IPPROTO_UDP)
 		return 0;
 	s = find(t, &k, 0);
 	if (!s) {
@@ -152,8 +159,13 @@ int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int cl
 		s->lost[d] += fs->lost;
 		s->ooo[d] += fs->ooo;
 	}
-	s->zero_win_duration_ns += f->zero_win_duration_ns;
 	s->flows++;
+	if (f->key.proto == IPPROTO_UDP) {
+		if (close_type < 0)
+			s->live++;
+		return 0;
+	}
+	s->zero_win_duration_ns += f->zero_win_duration_ns;
 	s->syn_repeat += f->syn_count > 1 ? f->syn_count - 1 : 0;
 	s->synack_repeat += f->synack_count > 1 ? f->synack_count - 1 : 0;
 	if (rs)
@@ -225,6 +237,9 @@ static void head(FILE *f, const char *name, const char *type, const char *help)
 
 typedef __u64 (*series_value)(const struct series *s, int arg);
 
+/* Families are of one protocol's label sets: the one set by metrics_write() for them. */
+static int fam_proto;
+
 static void family(FILE *f, const struct metrics_table *t, const char *name, const char *type,
 		   const char *help, series_value val, int arg)
 {
@@ -233,6 +248,8 @@ static void family(FILE *f, const struct metrics_table *t, const char *name, con
 
 	head(f, name, type, help);
 	for (i = 0; i < t->n; i++) {
+		if (t->s[i].key.proto != fam_proto)
+			continue;
 		labels(l, sizeof(l), &t->s[i].key);
 		fprintf(f, "%s{%s} %llu\n", name, l, val(&t->s[i], arg));
 	}
@@ -249,6 +266,8 @@ static void family_us(FILE *f, const struct metrics_table *t, const char *name, 
 	for (i = 0; i < t->n; i++) {
 		__u64 ns = val(&t->s[i], arg);
 
+		if (t->s[i].key.proto != fam_proto)
+			continue;
 		labels(l, sizeof(l), &t->s[i].key);
 		fprintf(f, "%s{%s} %llu.%03llu\n", name, l, ns / 1000, ns % 1000);
 	}
@@ -281,6 +300,8 @@ static void histogram(FILE *f, const struct metrics_table *t, const char *name, 
 
 	head(f, name, "histogram", help);
 	for (i = 0; i < t->n; i++) {
+		if (t->s[i].key.proto != fam_proto)
+			continue;
 		labels(l, sizeof(l), &t->s[i].key);
 		metrics_hist_write(f, name, l, (const void *)((const char *)&t->s[i] + off));
 	}
@@ -345,8 +366,11 @@ static void rates(FILE *f, const struct metrics_table *t, const struct metrics_t
 	head(f, name, "gauge", help);
 	for (i = 0; i < t->n && prev && dt > 0; i++) {
 		const struct series *s = &t->s[i];
-		const struct series *p = find((struct metrics_table *)prev, &s->key, 0);
+		const struct series *p;
 
+		if (s->key.proto != fam_proto)
+			continue;
+		p = find((struct metrics_table *)prev, &s->key, 0);
 		labels(l, sizeof(l), &s->key);
 		for (d = 0; d < 2; d++) {
 			__u64 now = ((const __u64 *)((const char *)s + field))[d];
@@ -367,6 +391,21 @@ void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_
 	int c;
 
 	om = openmetrics;
+	fam_proto = IPPROTO_UDP;
+	family(f, t, "network_udp_bytes_sent_total", "counter",
+	       "UDP bytes (IP header and payload) the host sent.", v_sent, OFF(bytes));
+	family(f, t, "network_udp_bytes_received_total", "counter",
+	       "UDP bytes (IP header and payload) the host received.", v_received, OFF(bytes));
+	family(f, t, "network_udp_packets_sent_total", "counter", "UDP datagrams the host sent.",
+	       v_sent, OFF(packets));
+	family(f, t, "network_udp_packets_received_total", "counter",
+	       "UDP datagrams (and later fragments) the host received.", v_received, OFF(packets));
+	family(f, t, "network_udp_flows_opened_total", "counter",
+	       "UDP flows (5-tuples) seen since the agent started.", v_field, OFF(flows));
+	family(f, t, "network_udp_flows_active", "gauge", "UDP flows in the table.", v_field,
+	       OFF(live));
+
+	fam_proto = IPPROTO_TCP;
 	rates(f, t, prev, dt_s, "network_tcp_bytes_per_second",
 	      "TCP bytes per second since the previous scrape.", OFF(bytes));
 	rates(f, t, prev, dt_s, "network_tcp_packets_per_second",
@@ -430,6 +469,8 @@ void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_
 	for (i = 0; i < t->n; i++) {
 		__u64 p = t->s[i].packets[0] + t->s[i].packets[1];
 
+		if (t->s[i].key.proto != IPPROTO_TCP)
+			continue;
 		labels(l, sizeof(l), &t->s[i].key);
 		fprintf(f, "network_tcp_retrans_ratio{%s} %.6f\n", l,
 			p ? (double)(t->s[i].retrans[0] + t->s[i].retrans[1]) / p : 0.0);
@@ -455,6 +496,8 @@ void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_
 	       "Flows ended half-closed (one FIN only).", v_half_close, 0);
 	head(f, "network_tcp_close_total", "counter", "TCP flows ended, by close type.");
 	for (i = 0; i < t->n; i++) {
+		if (t->s[i].key.proto != IPPROTO_TCP)
+			continue;
 		labels(l, sizeof(l), &t->s[i].key);
 		for (c = CLOSE_NORMAL; c < CLOSE_MAX; c++)
 			if (c != CLOSE_FORCED)

@@ -15,7 +15,7 @@ struct series_key {
 	__u32 ifindex;
 	__u16 server_port; /* 0: "other" (folded) */
 	__u8 role;	   /* enum host_role */
-	__u8 pad;
+	__u8 proto;	   /* IPPROTO_TCP or IPPROTO_UDP */
 };
 
 struct hist {
@@ -24,7 +24,10 @@ struct hist {
 	__u64 count;
 };
 
-/* TCP figures of one label set; arrays are [DIR_C2S], [DIR_S2C]. */
+/*
+ * Figures of one label set, TCP or UDP (a UDP set uses the traffic and flow
+ * counts only); arrays are [DIR_C2S], [DIR_S2C].
+ */
 struct series {
 	struct series_key key;
 	__u64 packets[2], bytes[2], retrans[2], retrans_bytes[2], zero_win[2], rst[2];
@@ -74,7 +77,7 @@ void metrics_hist_write(FILE *f, const char *name, const char *labels, const str
 void prom_head(FILE *f, const char *name, const char *type, const char *help, int openmetrics);
 
 /*
- * The network_tcp_* families, HELP and TYPE for each: Prometheus text 0.0.4,
+ * The network_tcp_* and network_udp_* families, HELP and TYPE for each: Prometheus text 0.0.4,
  * or OpenMetrics 1.0 with @openmetrics. With @prev (the previous scrape,
  * @dt_s seconds ago) also the per-second rates since then.
  */
