@@ -78,6 +78,12 @@ run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 run_suite "agent: attach, /flows = replay, promtool, clean detach, coexistence" \
 	$PY tests/integration/test_attach.py bin/netobs-xdp "$BUILD"/tests/bare_xdp.bpf.o \
 	"$BUILD/attach" "$BUILD"/captures/*.pcap "$SHARED"/*/*.pcap*
+run_suite "mirror port: equal flows, both endpoints' metrics" \
+	$PY tests/integration/test_mirror.py bin/netobs-xdp tests/captures/demo.pcap \
+	"$BUILD"/captures/udp_ipv4_options_and_midstream_tcp.pcap \
+	"$BUILD"/captures/ip_fragments_attributed.pcap \
+	"$BUILD"/captures/tcp_download_loss_at_client.pcap \
+	"$BUILD"/captures/hs_simultaneous_open.pcap
 # demo NAME WHAT: scripts/NAME.sh passes, or its output is shown.
 demo() {
 	if scripts/"$1".sh >"$BUILD/$1.log" 2>&1; then

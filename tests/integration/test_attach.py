@@ -293,6 +293,16 @@ def injected_equals_offline(captures):
         name = os.path.basename(cap)
         agent = start_agent("--mode", "generic", *LONG)
         inj = sh(BIN, "replay", "--iface", "b0", "--topspeed", cap, ns=NS_B, timeout=60)
+        snapped = sh("tshark", "-r", cap, "-Y", "frame.len != frame.cap_len").stdout.strip()
+        if snapped:
+            # Frames captured shorter than they were go out as captured: what the
+            # agent sees then is not what the offline replay (which knows their
+            # length) counts. Injection says so.
+            stop(agent)
+            report(inj.returncode == 0 and "went out as captured" in inj.stderr,
+                   "replay --iface %s: frames cut by the capture's snapshot length are "
+                   "named as such" % name, inj.stderr.strip())
+            continue
         time.sleep(0.3)
         code, body = http("/flows?limit=10000")
         rc, err = stop(agent)

@@ -241,6 +241,7 @@ int agent_run(const struct agent_opts *o)
 		pr_err("out of memory\n");
 		return 1;
 	}
+	st.exp.ended.mirrors = &st.mirrors;
 	st.exp.metrics_path = o->metrics_path;
 	st.exp.sampling_pct = o->wire.sampling_pct;
 	st.exp.max_flows = o->wire.max_flows;
@@ -260,7 +261,7 @@ int agent_run(const struct agent_opts *o)
 	w = (struct wire_bpf *)st.exp.engine;
 	progs = (struct attach_progs){
 		.xdp_fd = wire_bpf_xdp_prog_fd(w),
-		.tc_fd = wire_bpf_tc_prog_fd(w),
+		.tc_fd = o->vantage == VANTAGE_MIRROR ? -1 : wire_bpf_tc_prog_fd(w),
 		.xdp_object_new = wire_bpf_xdp_object_new,
 		.xdp_object_free = wire_bpf_xdp_object_free,
 		.engine = w,
@@ -268,6 +269,8 @@ int agent_run(const struct agent_opts *o)
 	for (i = 0; i < o->n_ifaces && !stop_signal; i++) {
 		if (iface_attach(&att[n], o->ifaces[i], &progs, o->mode, o->pin))
 			goto cleanup;
+		if (o->vantage == VANTAGE_MIRROR)
+			st.mirrors.ifindex[st.mirrors.n++] = att[n].ifindex;
 		n++;
 	}
 	socket_view_start(&st);

@@ -17,6 +17,7 @@ struct agent_opts {
 	char *const *ifaces;
 	int n_ifaces;
 	enum attach_mode mode;
+	enum vantage vantage; /* of every interface given */
 	const char *listen;
 	const char *metrics_path;
 	__u32 max_label_sets; /* label sets per metric before folding into "other" */
@@ -29,6 +30,7 @@ struct agent_opts {
 /* The exporter's state (export/exporter.h), and what the agent keeps beside it. */
 struct agent_state {
 	struct export_state exp;
+	struct metrics_mirrors mirrors; /* the mirror ports among the interfaces */
 	const struct agent_opts *opts;
 	unsigned long long ended_generation; /* bumped when exp.ended changes */
 	unsigned long long saved_generation;

@@ -160,6 +160,11 @@ static int replace_ours(struct iface_attach *a, struct xdp_multiprog *mp, struct
 	}
 	a->mode = m == XDP_MODE_NATIVE ? ATTACH_NATIVE : ATTACH_GENERIC;
 	a->xdp_attached = 1;
+	if (tc_fd < 0) {
+		pr_info("%s: took over from the pinned agent: XDP %s mode (mirror port)\n", a->name,
+			attach_mode_name(a->mode));
+		return 0;
+	}
 	a->hook.sz = sizeof(a->hook);
 	a->hook.ifindex = a->ifindex;
 	a->hook.attach_point = BPF_TC_EGRESS;
@@ -186,6 +191,7 @@ int iface_attach(struct iface_attach *a, const char *ifname, const struct attach
 	memset(a, 0, sizeof(*a));
 	snprintf(a->name, sizeof(a->name), "%s", ifname);
 	a->keep = pinned;
+	a->no_tc = progs->tc_fd < 0;
 	a->ifindex = if_nametoindex(ifname);
 	if (!a->ifindex) {
 		err = -errno;
@@ -193,7 +199,9 @@ int iface_attach(struct iface_attach *a, const char *ifname, const struct attach
 		return err;
 	}
 	if (find_our_xdp(a->ifindex, &mp, &old)) {
-		if (pinned && our_tc(a->ifindex, &hook) && !xdp_multiprog__is_legacy(mp)) {
+		int tc_ours = progs->tc_fd < 0 || our_tc(a->ifindex, &hook);
+
+		if (pinned && tc_ours && !xdp_multiprog__is_legacy(mp)) {
 			xdp_multiprog__close(mp);
 			pr_err("%s: the pinned agent's program runs in libxdp's dispatcher; taking "
 			       "it over in place is not supported yet: run `netobs-xdp detach %s` "
@@ -201,7 +209,7 @@ int iface_attach(struct iface_attach *a, const char *ifname, const struct attach
 			       a->name, a->name);
 			return -EOPNOTSUPP;
 		}
-		if (pinned && our_tc(a->ifindex, &hook))
+		if (pinned && tc_ours)
 			return replace_ours(a, mp, old, progs->xdp_fd, progs->tc_fd);
 		xdp_multiprog__close(mp);
 		pr_err("%s: netobs-xdp programs are already attached (left by an agent run with "
@@ -211,15 +219,21 @@ int iface_attach(struct iface_attach *a, const char *ifname, const struct attach
 		return -EEXIST;
 	}
 	err = attach_xdp(a, progs, want);
-	if (!err)
+	if (!err && progs->tc_fd >= 0)
 		err = attach_tc(a, progs->tc_fd);
 	if (err) {
 		iface_detach(a);
 		return err;
 	}
-	pr_info("%s: attached: XDP %s mode%s, TC egress%s\n", a->name, attach_mode_name(a->mode),
-		a->dispatcher ? " via the multiprog dispatcher" : " (single program)",
-		a->qdisc_created ? " (clsact created)" : "");
+	if (progs->tc_fd < 0)
+		pr_info("%s: attached: XDP %s mode%s; a mirror port: no TC egress\n", a->name,
+			attach_mode_name(a->mode),
+			a->dispatcher ? " via the multiprog dispatcher" : " (single program)");
+	else
+		pr_info("%s: attached: XDP %s mode%s, TC egress%s\n", a->name,
+			attach_mode_name(a->mode),
+			a->dispatcher ? " via the multiprog dispatcher" : " (single program)",
+			a->qdisc_created ? " (clsact created)" : "");
 	return 0;
 }
 
@@ -228,7 +242,7 @@ void iface_detach(struct iface_attach *a)
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = NETOBS_TC_HANDLE, .priority = NETOBS_TC_PRIO);
 	int err;
 
-	if (a->keep && a->xdp_attached && a->tc_attached) {
+	if (a->keep && a->xdp_attached && (a->tc_attached || a->no_tc)) {
 		/* Pinned: the programs stay, for the next agent to take over. */
 		a->xdp_attached = a->tc_attached = a->qdisc_created = 0;
 	}

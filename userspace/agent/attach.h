@@ -13,6 +13,12 @@ enum attach_mode {
 	ATTACH_GENERIC,
 };
 
+/* Where the interface sees traffic from. */
+enum vantage {
+	VANTAGE_ENDPOINT = 0, /* the host's own: received at XDP, sent at TC egress */
+	VANTAGE_MIRROR,	      /* a SPAN/TAP port: both directions arrive at XDP, nothing is sent */
+};
+
 /* Our TC filter's place on clsact egress, so detach finds exactly ours. */
 #define NETOBS_TC_HANDLE 0x6e6f /* "no" */
 #define NETOBS_TC_PRIO 0x6e6f
@@ -22,7 +28,7 @@ struct xdp_program;
 /* What the engine hands to attach: its programs, and copies for libxdp to load. */
 struct attach_progs {
 	int xdp_fd; /* the engine's loaded XDP program (atomic takeover of a pinned one) */
-	int tc_fd;
+	int tc_fd;  /* -1: no TC program (a mirror port sends nothing) */
 	/* An unloaded XDP object sharing the engine's maps; *owner goes to free(). */
 	struct bpf_object *(*xdp_object_new)(void *engine, void **owner);
 	void (*xdp_object_free)(void *owner);
@@ -41,7 +47,8 @@ struct iface_attach {
 	struct bpf_tc_hook hook;
 	int qdisc_created; /* clsact was ours to create, so it is ours to remove */
 	int tc_attached;
-	int keep; /* pinned: leave the programs attached when the agent stops */
+	int no_tc; /* a mirror port: XDP only */
+	int keep;  /* pinned: leave the programs attached when the agent stops */
 };
 
 const char *attach_mode_name(enum attach_mode m);

@@ -46,6 +46,7 @@ struct key_spec {
 static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
 static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const modes[] = { "auto", "native", "generic", NULL };
+static const char *const vantages[] = { "endpoint", "mirror", NULL };
 static const char *const booleans[] = { "false", "true", NULL };
 static const char *const probe_modes[] = { "auto", "tracepoint", "kprobe", NULL };
 
@@ -73,6 +74,7 @@ static const struct key_spec keys[] = {
 	KEY("ebpf.sampling_rate", K_U32, sampling_pct, 1, 100, NULL,
 	    "a whole number from 1 to 100 (percent of flows)"),
 	KEY("ebpf.xdp_mode", K_CHOICE, mode, 0, 0, modes, "auto, native, generic"),
+	KEY("ebpf.vantage", K_CHOICE, vantage, 0, 0, vantages, "endpoint, mirror"),
 	MAP("log"),
 	KEY("log.level", K_CHOICE, log_level, 0, 0, log_levels, "error, warn, info, debug"),
 	KEY("log.format", K_CHOICE, log_json, 0, 0, log_formats, "text, json"),

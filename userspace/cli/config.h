@@ -16,6 +16,7 @@ struct netobs_config {
 	__u32 max_flows;	       /* ebpf.max_flows */
 	__u32 sampling_pct;	       /* ebpf.sampling_rate, 1-100 */
 	enum attach_mode mode;	       /* ebpf.xdp_mode */
+	int vantage;		       /* ebpf.vantage: enum vantage */
 	enum log_level log_level;      /* log.level */
 	int log_json;		       /* log.format */
 	struct wire_timeouts timeouts; /* flows.timeouts.* (seconds) */

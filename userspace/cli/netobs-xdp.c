@@ -25,6 +25,11 @@ static void usage(FILE *out)
 	    "                             metrics until SIGINT/SIGTERM, then detach\n"
 	    "      --config FILE          config.yaml; the flags below override it\n"
 	    "      --mode native|generic|auto  XDP mode (default auto: native, else generic)\n"
+	    "      --vantage endpoint|mirror   endpoint (default): the host's own traffic, XDP\n"
+	    "                             ingress and TC egress; mirror: a SPAN/TAP port, both\n"
+	    "                             directions on ingress, each flow counted under\n"
+	    "                             role=\"client\" and role=\"server\" as its two\n"
+	    "                             endpoints would count it\n"
 	    "      --listen HOST:PORT     HTTP address for /metrics, /flows, /healthz\n"
 	    "                             (default %s)\n"
 	    "      --max-label-sets N     label sets (interface, server port, role) before\n"
@@ -314,6 +319,7 @@ static int cmd_attach(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "pin", no_argument, NULL, 'P' },
 		{ "mode", required_argument, NULL, 'M' },
+		{ "vantage", required_argument, NULL, 'V' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-label-sets", required_argument, NULL, 'x' },
 		{ "no-socket-view", no_argument, NULL, 'N' },
@@ -325,12 +331,13 @@ static int cmd_attach(int argc, char **argv)
 	};
 	/* Flags win over the file: remember them, apply them after it. */
 	static const char *const probe_modes[] = { "auto", "tracepoint", "kprobe" };
+	static const char *const vantages[] = { "endpoint", "mirror" };
 	struct {
-		int mode, label_sets, no_socket_view, probes;
+		int mode, label_sets, no_socket_view, probes, vantage;
 		unsigned long long label_sets_v;
 		const char *listen;
 		struct l7_options l7; /* snippet_bytes 0 and show_sql_literals 0: not given */
-	} flag = { .mode = -1, .probes = -1 };
+	} flag = { .mode = -1, .probes = -1, .vantage = -1 };
 	struct engine_flags ef = { 0 };
 	struct netobs_config cfg;
 	const char *config_path = NULL;
@@ -361,6 +368,10 @@ static int cmd_attach(int argc, char **argv)
 			break;
 		case 'M':
 			if ((flag.mode = parse_choice("--mode", optarg, modes, 3)) < 0)
+				return 2;
+			break;
+		case 'V':
+			if ((flag.vantage = parse_choice("--vantage", optarg, vantages, 2)) < 0)
 				return 2;
 			break;
 		case 'l':
@@ -394,6 +405,8 @@ static int cmd_attach(int argc, char **argv)
 	}
 	if (flag.mode >= 0)
 		cfg.mode = flag.mode;
+	if (flag.vantage >= 0)
+		cfg.vantage = flag.vantage;
 	if (flag.listen)
 		snprintf(cfg.listen, sizeof(cfg.listen), "%s", flag.listen);
 	if (flag.label_sets)
@@ -415,6 +428,7 @@ static int cmd_attach(int argc, char **argv)
 
 	wire_options_default(&o.wire);
 	o.mode = cfg.mode;
+	o.vantage = cfg.vantage;
 	o.listen = cfg.listen;
 	o.metrics_path = cfg.metrics_path;
 	o.max_label_sets = cfg.max_label_sets;

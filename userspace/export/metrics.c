@@ -54,6 +54,7 @@ int metrics_copy(struct metrics_table *dst, const struct metrics_table *src)
 	memcpy(dst->s, src->s, src->n * sizeof(*src->s));
 	memcpy(dst->index, src->index, src->slots * sizeof(*src->index));
 	dst->n = src->n;
+	dst->mirrors = src->mirrors;
 	dst->folded_flows = src->folded_flows;
 	return 0;
 }
@@ -128,11 +129,35 @@ static __u16 server_port(const struct flow_stats *f)
 	return (f->flags & FF_CLIENT_IS_LO) ? f->key.hi_port : f->key.lo_port;
 }
 
+static int is_mirror(const struct metrics_table *t, __u32 ifindex)
+{
+	__u32 i;
+
+	for (i = 0; t->mirrors && i < t->mirrors->n; i++)
+		if (t->mirrors->ifindex[i] == ifindex)
+			return 1;
+	return 0;
+}
+
+static int add_flow_as(struct metrics_table *t, const struct flow_stats *f, int close_type,
+		       __u8 role);
+
 int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int close_type)
+{
+	int err;
+
+	if (!is_mirror(t, f->ifindex))
+		return add_flow_as(t, f, close_type, f->host_role);
+	err = add_flow_as(t, f, close_type, ROLE_CLIENT);
+	return err ? err : add_flow_as(t, f, close_type, ROLE_SERVER);
+}
+
+static int add_flow_as(struct metrics_table *t, const struct flow_stats *f, int close_type,
+		       __u8 role)
 {
 	struct series_key k = { .ifindex = f->ifindex,
 				.server_port = server_port(f),
-				.role = f->host_role,
+				.role = role,
 				.proto = f->key.proto };
 	int rs = !!(f->flags & FF_RTT_SERVER), rc = !!(f->flags & FF_RTT_CLIENT), d;
 	struct series *s;

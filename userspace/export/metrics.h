@@ -41,7 +41,20 @@ struct series {
 	__u64 rtt_max_ns, rtt_min_ns, srt_max_ns; /* over live flows */
 };
 
+/*
+ * Mirror ports (SPAN/TAP): a flow seen there is counted under both roles, as
+ * its two endpoints would count it: role="client" (sent = client to server)
+ * and role="server" (sent = server to client).
+ */
+#define METRICS_MIRRORS_MAX 64
+
+struct metrics_mirrors {
+	__u32 n;
+	__u32 ifindex[METRICS_MIRRORS_MAX];
+};
+
 struct metrics_table {
+	const struct metrics_mirrors *mirrors; /* NULL: none */
 	struct series *s;
 	__u32 n, cap;	    /* cap: label sets before folding; +1 "other" per (iface, role) */
 	__u32 slots;	    /* hash slots, a power of two */

@@ -36,7 +36,7 @@ static void pace(const struct inject_opts *o, unsigned long long start_ns,
 int inject_run(const struct inject_opts *o)
 {
 	char err[512], perr[PCAP_ERRBUF_SIZE] = "";
-	unsigned long long start = 0, first = 0, sent = 0, failed = 0;
+	unsigned long long start = 0, first = 0, sent = 0, failed = 0, snapped = 0;
 	struct pcap_source *src;
 	struct pcap_frame f;
 	pcap_t *out = NULL;
@@ -59,6 +59,7 @@ int inject_run(const struct inject_opts *o)
 			first = f.ts_ns;
 		}
 		pace(o, start, first, f.ts_ns);
+		snapped += f.wire_len > f.len;
 		if (pcap_inject(out, f.data, f.len) == (int)f.len)
 			sent++;
 		else
@@ -74,6 +75,11 @@ int inject_run(const struct inject_opts *o)
 	if (failed)
 		pr_warn("replay: %s: %llu frames could not be sent (%s)\n", o->path, failed,
 			pcap_geterr(out));
+	if (snapped)
+		pr_warn("replay: %s: %llu frames were captured shorter than they were on the wire "
+			"(a snapshot length): they went out as captured, so their IP headers claim "
+			"more than they carry\n",
+			o->path, snapped);
 	if (pcap_source_short_frames(src))
 		pr_warn("replay: %s: %llu frames shorter than their link header were skipped\n",
 			o->path, pcap_source_short_frames(src));
