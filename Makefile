@@ -17,8 +17,8 @@ CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -Werror -std=gnu11 -D_GNU_SOURCE $(INCLUDES) -Iuserspace
 # wiretap (Wireshark's capture reader) has no pkg-config file of its own in Debian 12.
 WIRETAP_CFLAGS := -isystem /usr/include/wireshark $(shell pkg-config --cflags glib-2.0)
-LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd yaml-0.1 jansson glib-2.0) \
-	-lwiretap -lwsutil -lelf -lz -lpthread
+LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd yaml-0.1 jansson glib-2.0 \
+	gnutls libcap libseccomp) -lwiretap -lwsutil -lcrypt -lelf -lz -lpthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
 BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c kprobes/sock_probes.bpf.c
@@ -173,7 +173,8 @@ fuzz: $(FUZZ_BINS)
 
 unit: $(UNIT_BINS)
 
-test: bin/netobs-xdp bin/netobs-trafficgen $(UNIT_BINS) $(FUZZ_BINS) $(BPF_TEST_BINS) $(TOOLS) $(BUILD)/tests/bare_xdp.bpf.o
+test: bin/netobs-xdp bin/netobs-trafficgen $(UNIT_BINS) $(FUZZ_BINS) $(BPF_TEST_BINS) $(TOOLS) \
+	$(BUILD)/tests/bare_xdp.bpf.o $(BUILD)/tests/bench_fill
 	$(Q)tests/run-tests.sh
 
 bench: bin/netobs-xdp bin/netobs-trafficgen $(BENCH_BIN) $(BUILD)/tests/bench_fill \

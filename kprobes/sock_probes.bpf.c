@@ -45,6 +45,11 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Knobs set before load. */
 const volatile __u32 snippet_len = L7_SNIPPET_DEFAULT;
 const volatile __u32 self_tgid; /* the agent: its own reads and writes are not traced */
+/* The agent in a PID namespace of its own (a container): its tgid as seen there. */
+const volatile __u8 self_in_pidns;
+const volatile __u64 self_pidns_dev, self_pidns_ino;
+/* The agent's HTTP port: its scrapers' requests are not the host's traffic. */
+const volatile __u16 self_port;
 const volatile __u64 wakeup_bytes = 1 << 18;
 
 /*
@@ -285,6 +290,17 @@ static __always_inline int sock_tuple(const struct sock *sk, struct sock_tuple *
  * following to its exit: not the agent's own, and not a socket whose payload
  * already failed the signatures. Everything else costs only this.
  */
+/* The agent's own calls are not traced: its tgid, in its own PID namespace if it has one. */
+static __always_inline int is_self(void)
+{
+	struct bpf_pidns_info ns;
+
+	if (!self_in_pidns)
+		return (__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid;
+	return !bpf_get_ns_current_pid_tgid(self_pidns_dev, self_pidns_ino, &ns, sizeof(ns)) &&
+	       ns.tgid == self_tgid;
+}
+
 static __always_inline __u64 traced_sock(__u32 fd)
 {
 	struct sock_info *si;
@@ -292,7 +308,7 @@ static __always_inline __u64 traced_sock(__u32 fd)
 	__u64 skey;
 	__u16 family, proto;
 
-	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+	if (is_self())
 		return 0;
 	sk = fd_sock(fd);
 	if (!sk)
@@ -302,6 +318,8 @@ static __always_inline __u64 traced_sock(__u32 fd)
 	if ((family != AF_INET && family != AF_INET6) ||
 	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
 		return 0;
+	if (self_port && bpf_ntohs(sk->__sk_common.skc_dport) == self_port)
+		return 0; /* a scraper's connection to the agent */
 	skey = (__u64)sk;
 	si = bpf_map_lookup_elem(&socks, &skey);
 	if (si && !si->interesting && si->misses >= SOCK_MISSES_MAX)
@@ -323,7 +341,7 @@ static __always_inline int enter_data(__u32 fd, __u64 buf, __u64 buflen, __u64 a
 /* connect and accept4: the socket's role is set at exit, when the call succeeded. */
 static __always_inline int enter_role(__u32 fd, __u8 kind, __u8 hook)
 {
-	if ((__u32)(bpf_get_current_pid_tgid() >> 32) != self_tgid)
+	if (!is_self())
 		enter_call(0, fd, 0, 0, 0, 0, kind, hook);
 	return 0;
 }
@@ -571,7 +589,7 @@ static __always_inline int enter_close(__u32 fd)
 {
 	struct sock *sk;
 
-	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+	if (is_self())
 		return 0;
 	sk = fd_sock(fd);
 	return sk ? sock_closed(sk) : 0;

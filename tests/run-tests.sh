@@ -78,6 +78,9 @@ run_suite "live: real traffic in namespaces, both vantage points, tshark" \
 run_suite "agent: attach, /flows = replay, promtool, clean detach, coexistence" \
 	$PY tests/integration/test_attach.py bin/netobs-xdp "$BUILD"/tests/bare_xdp.bpf.o \
 	"$BUILD/attach" "$BUILD"/captures/*.pcap "$SHARED"/*/*.pcap*
+run_suite "hardening: slow and many clients, TLS and auth, privileges, signals, blindness" \
+	$PY tests/integration/test_hardening.py bin/netobs-xdp "$BUILD"/tests/bench_fill \
+	"$BUILD/hardening"
 run_suite "mirror port: equal flows, both endpoints' metrics" \
 	$PY tests/integration/test_mirror.py bin/netobs-xdp tests/captures/demo.pcap \
 	"$BUILD"/captures/udp_ipv4_options_and_midstream_tcp.pcap \

@@ -286,8 +286,9 @@ def main():
                "/metrics counts nginx's answers by status class")
         report('network_socket_srt_microseconds_count{protocol="http",process="nginx",pod=""} 12'
                in metrics, "/metrics: one server response time per nginx request")
-        report('network_l7_errors_total{protocol="dns"} 2\n' in metrics,
-               "/metrics counts the NXDOMAIN once at each side")
+        report('network_l7_errors_total{protocol="dns",side="client"} 1\n' in metrics and
+               'network_l7_errors_total{protocol="dns",side="server"} 1\n' in metrics,
+               "/metrics counts the NXDOMAIN once at each side, by side")
         flows = [json.loads(l) for l in get("/flows?limit=10000").splitlines() if l.strip()]
         web = [f for f in flows if f["server"] == "%s:%d" % (S4, HTTP_PORT) and
                f["close_type"] == "forced"]

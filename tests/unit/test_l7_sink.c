@@ -121,7 +121,11 @@ static void test_sets_and_fold(void **state)
 				"network_l7_requests_total{protocol=\"http\",status_class=\"5xx\","
 				"side=\"server\",process=\"other\",pod=\"other\"} "),
 			 1);
-	assert_int_equal(sample(m, "network_l7_errors_total{protocol=\"http\"} "), 5);
+	/* Errors by the side that saw them: all at the server's sockets here. */
+	assert_int_equal(sample(m, "network_l7_errors_total{protocol=\"http\",side=\"server\"} "),
+			 5);
+	assert_int_equal(sample(m, "network_l7_errors_total{protocol=\"http\",side=\"client\"} "),
+			 0);
 	assert_int_equal(sample(m, "netobs_l7_label_folded_total "), 6);
 	free(m);
 	l7_sink_free(&s);

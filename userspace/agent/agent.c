@@ -14,18 +14,25 @@
 #include <linux/magic.h>
 
 #include "agent/agent.h"
+#include "agent/iface_lock.h"
+#include "agent/privilege.h"
+#include "export/listen.h"
 #include "util/log.h"
 #include "wire/sweep.h"
 #include "wire/backend_bpf.h"
 
 #define AGENT_TICK_NS 100000000ULL /* ring-buffer poll */
 #define AGENT_SWEEP_NS 1000000000ULL
+#define AGENT_WATCH_NS 2000000000ULL /* are our programs still attached? */
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, reload_signal;
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
+	if (sig == SIGHUP)
+		reload_signal = 1;
+	else
+		stop_signal = sig;
 }
 
 static __u64 mono_ns(void)
@@ -48,20 +55,30 @@ static void count_end(struct agent_state *st, const struct flow_stats *s, int cl
 
 #define STATE_MAP_PATH AGENT_PIN_DIR "/ended_series"
 
-/* bpffs at /sys/fs/bpf (mounted if missing) and our directory in it. */
-static int pin_prepare(void)
+/*
+ * bpffs at /sys/fs/bpf, mounted if missing (as bpftool and Cilium do): libxdp's
+ * dispatcher and --pin keep their objects there. 0, or -errno (said).
+ */
+static int bpffs_ensure(void)
 {
 	struct statfs fs;
 
-	if (statfs("/sys/fs/bpf", &fs) || fs.f_type != BPF_FS_MAGIC) {
-		if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
-			pr_err("--pin: no bpffs at /sys/fs/bpf and mounting one failed (%s): "
-			       "mount -t bpf bpf /sys/fs/bpf\n",
-			       strerror(errno));
-			return -errno;
-		}
-		pr_info("--pin: mounted bpffs at /sys/fs/bpf\n");
+	if (!statfs("/sys/fs/bpf", &fs) && fs.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
+		int e = -errno;
+
+		pr_warn("no bpffs at /sys/fs/bpf and mounting one failed (%s): --pin and "
+			"libxdp's multiprog dispatcher need one (mount -t bpf bpf /sys/fs/bpf)\n",
+			strerror(-e));
+		return e;
 	}
+	pr_info("mounted bpffs at /sys/fs/bpf\n");
+	return 0;
+}
+
+static int pin_dir(void)
+{
 	if (mkdir(AGENT_PIN_DIR, 0700) && errno != EEXIST) {
 		pr_err("--pin: %s: %s\n", AGENT_PIN_DIR, strerror(errno));
 		return -errno;
@@ -215,46 +232,111 @@ static int socket_view_poll(struct agent_state *st)
 	return err;
 }
 
+/*
+ * Every signal that would end the agent by default detaches first: SIGINT,
+ * SIGTERM, SIGQUIT, and SIGUSR1/SIGUSR2 (which it has no use for); SIGHUP
+ * reloads the config; SIGPIPE (a scraper gone) is no reason to stop.
+ */
 static void install_signals(void)
 {
+	static const int stops[] = { SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGHUP };
 	struct sigaction sa = { .sa_handler = on_signal };
+	size_t i;
 
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigaction(stops[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void reload(struct agent_state *st)
+{
+	reload_signal = 0;
+	if (!st->opts->reload) {
+		pr_info("SIGHUP: no --config to reload; nothing changes\n");
+		return;
+	}
+	if (st->opts->reload(st->opts->reload_ctx))
+		pr_warn("SIGHUP: the config was not reloaded; the agent runs on as it was\n");
+}
+
+/* Our programs still attached, interfaces still there: what /healthz says. */
+static void watch(struct agent_state *st)
+{
+	char why[160];
+	int i, ok;
+
+	for (i = 0; i < st->n_att; i++) {
+		struct export_iface *x = &st->exp.ifaces[i];
+
+		ok = iface_check(&st->att[i], why, sizeof(why));
+		pthread_mutex_lock(&st->exp.lock);
+		if (!ok && x->attached) {
+			snprintf(x->why, sizeof(x->why), "%s", why);
+			pr_err("%s: %s: no traffic is counted there any more (netobs_attached 0, "
+			       "/healthz 503)\n",
+			       x->name, why);
+		}
+		x->attached = ok;
+		pthread_mutex_unlock(&st->exp.lock);
+	}
+}
+
+/* An interface each: its lock file, so `detach` leaves a live agent's programs alone. */
+static int lock_iface(struct agent_state *st, int i, const char *ifname)
+{
+	int holder = 0, fd = iface_lock(ifname, &holder);
+
+	st->lock_fd[i] = -1;
+	if (fd == -EBUSY) {
+		pr_err("%s: another agent (pid %d) runs on it: stop that one first\n", ifname,
+		       holder);
+		return fd;
+	}
+	if (fd < 0)
+		pr_warn("%s: no lock file in %s (%s): `netobs-xdp detach` will not know this "
+			"agent runs\n",
+			ifname, AGENT_RUN_DIR, strerror(-fd));
+	st->lock_fd[i] = fd;
+	return 0;
 }
 
 int agent_run(const struct agent_opts *o)
 {
-	struct iface_attach att[AGENT_MAX_IFACES];
-	struct agent_state st = { .opts = o, .state_fd = -1 };
+	static struct agent_state st; /* large (the interfaces' attach state): not on the stack */
 	struct wire_options wo = o->wire;
 	struct timespec tick = { 0, AGENT_TICK_NS };
 	struct exporter *ex = NULL;
 	struct attach_progs progs;
+	struct privilege_opts priv = { .user = o->user, .no_seccomp = o->no_seccomp };
 	struct wire_bpf *w;
-	__u64 next_sweep = 0;
-	int i, n = 0, rc = 1, err;
+	__u64 next_sweep = 0, next_watch = 0;
+	int i, rc = 1, err, listen_fd = -1;
+	char why[256];
 
+	memset(&st, 0, sizeof(st));
+	st.opts = o;
+	st.state_fd = -1;
 	install_signals();
 	if (export_state_init(&st.exp, o->max_label_sets)) {
 		pr_err("out of memory\n");
 		return 1;
 	}
 	st.exp.ended.mirrors = &st.mirrors;
-	st.exp.metrics_path = o->metrics_path;
+	st.exp.metrics_path = o->http.metrics_path;
 	st.exp.sampling_pct = o->wire.sampling_pct;
 	st.exp.max_flows = o->wire.max_flows;
+	err = bpffs_ensure();
 	if (o->pin) {
-		if (pin_prepare() || state_open(&st))
+		if (err || pin_dir() || state_open(&st))
 			goto cleanup;
 		wo.pin_dir = AGENT_PIN_DIR;
 	}
 	st.exp.engine = wire_bpf_open(&wo, on_event, &st);
 	if (!st.exp.engine) {
 		pr_err("cannot load the BPF programs: %s%s\n", strerror(errno),
-		       errno == EPERM ? " (run as root, or with CAP_BPF, CAP_NET_ADMIN and "
-					"CAP_PERFMON)"
+		       errno == EPERM ? " (run as root, or with CAP_BPF, CAP_NET_ADMIN, "
+					"CAP_PERFMON and CAP_SYS_ADMIN)"
 				      : "");
 		goto cleanup;
 	}
@@ -267,29 +349,57 @@ int agent_run(const struct agent_opts *o)
 		.engine = w,
 	};
 	for (i = 0; i < o->n_ifaces && !stop_signal; i++) {
-		if (iface_attach(&att[n], o->ifaces[i], &progs, o->mode, o->pin))
+		struct export_iface *x = &st.exp.ifaces[i];
+
+		if (lock_iface(&st, i, o->ifaces[i]))
 			goto cleanup;
+		if (iface_attach(&st.att[i], o->ifaces[i], &progs, o->mode, o->pin)) {
+			iface_unlock(st.lock_fd[i], o->ifaces[i]);
+			goto cleanup;
+		}
 		if (o->vantage == VANTAGE_MIRROR)
-			st.mirrors.ifindex[st.mirrors.n++] = att[n].ifindex;
-		n++;
+			st.mirrors.ifindex[st.mirrors.n++] = st.att[i].ifindex;
+		snprintf(x->name, sizeof(x->name), "%s", o->ifaces[i]);
+		x->attached = 1;
+		st.n_att = st.exp.n_ifaces = i + 1;
+		priv.dispatcher |= st.att[i].dispatcher;
 	}
 	socket_view_start(&st);
 	if (stop_signal) {
 		rc = 0; /* asked to stop while starting: a clean stop */
 		goto cleanup;
 	}
-	ex = exporter_start(o->listen, &st.exp);
+	listen_fd = listen_bind(o->listen, why, sizeof(why));
+	if (listen_fd < 0) {
+		pr_err("%s\n", why);
+		goto cleanup;
+	}
+	priv.socket_view = st.exp.sv != NULL;
+	if (privilege_drop(&priv))
+		goto cleanup;
+	ex = exporter_start(&o->http, listen_fd, &st.exp);
 	if (!ex)
 		goto cleanup;
-	pr_info("serving http://%s%s, /flows and /healthz\n", o->listen, o->metrics_path);
+	listen_fd = -1; /* the server's now */
+	if (privilege_seccomp(&priv))
+		goto cleanup;
+	pr_info("serving %s://%s%s, /flows, /l7 and /healthz\n",
+		o->http.web && o->http.web->tls ? "https" : "http", o->listen,
+		o->http.metrics_path);
 
 	while (!stop_signal) {
+		if (reload_signal)
+			reload(&st);
 		err = export_state_drain(&st.exp);
 		if (!err)
 			err = socket_view_poll(&st);
 		if (!err && mono_ns() >= next_sweep) {
 			err = sweep(&st);
 			next_sweep = mono_ns() + AGENT_SWEEP_NS;
+		}
+		if (!err && mono_ns() >= next_watch) {
+			watch(&st);
+			next_watch = mono_ns() + AGENT_WATCH_NS;
 		}
 		if (err) {
 			pr_err("agent loop: %s\n", strerror(-err));
@@ -299,7 +409,7 @@ int agent_run(const struct agent_opts *o)
 			err = sock_view_wait(st.exp.sv, AGENT_TICK_NS / 1000000);
 		else
 			nanosleep(&tick, NULL);
-		if (err) {
+		if (err && err != -EINTR) {
 			pr_err("agent loop: %s\n", strerror(-err));
 			goto cleanup;
 		}
@@ -308,6 +418,8 @@ int agent_run(const struct agent_opts *o)
 
 cleanup:
 	exporter_stop(ex);
+	if (listen_fd >= 0)
+		close(listen_fd);
 	sock_view_close(st.exp.sv);
 	if (st.state_fd >= 0 && st.exp.engine) {
 		export_state_drain(&st.exp);
@@ -316,8 +428,10 @@ cleanup:
 			pr_warn("--pin: saving the counters of ended flows: %s\n", strerror(errno));
 		pthread_mutex_unlock(&st.exp.lock);
 	}
-	for (i = n - 1; i >= 0; i--)
-		iface_detach(&att[i]);
+	for (i = st.n_att - 1; i >= 0; i--) {
+		iface_detach(&st.att[i]);
+		iface_unlock(st.lock_fd[i], st.att[i].name);
+	}
 	if (st.state_fd >= 0)
 		close(st.state_fd);
 	wire_backend_destroy(st.exp.engine);
@@ -327,7 +441,7 @@ cleanup:
 			"remove them)\n",
 			strsignal(stop_signal), AGENT_PIN_DIR);
 	else if (stop_signal)
-		pr_info("%s: detached from %d interface%s\n", strsignal(stop_signal), n,
-			n == 1 ? "" : "s");
+		pr_info("%s: detached from %d interface%s\n", strsignal(stop_signal), st.n_att,
+			st.n_att == 1 ? "" : "s");
 	return rc;
 }

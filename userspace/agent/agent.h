@@ -13,13 +13,23 @@
 #define AGENT_DEFAULT_MAX_LABEL_SETS 256
 #define AGENT_PIN_DIR "/sys/fs/bpf/netobs-xdp"
 
+/*
+ * SIGHUP: the command line re-reads its config file and applies what can
+ * change in a running agent; 0, or -errno (the agent keeps running either way).
+ */
+typedef int (*agent_reload_fn)(void *ctx);
+
 struct agent_opts {
 	char *const *ifaces;
 	int n_ifaces;
 	enum attach_mode mode;
 	enum vantage vantage; /* of every interface given */
 	const char *listen;
-	const char *metrics_path;
+	struct http_opts http;
+	agent_reload_fn reload; /* NULL: nothing to reload (no --config) */
+	void *reload_ctx;
+	const char *user; /* --user: run as this user once started; NULL: stay */
+	int no_seccomp;
 	__u32 max_label_sets; /* label sets per metric before folding into "other" */
 	int pin;	      /* keep programs, maps and counters across restarts (AGENT_PIN_DIR) */
 	struct wire_options wire;
@@ -30,6 +40,9 @@ struct agent_opts {
 /* The exporter's state (export/exporter.h), and what the agent keeps beside it. */
 struct agent_state {
 	struct export_state exp;
+	struct iface_attach att[AGENT_MAX_IFACES];
+	int lock_fd[AGENT_MAX_IFACES];
+	int n_att;
 	struct metrics_mirrors mirrors; /* the mirror ports among the interfaces */
 	const struct agent_opts *opts;
 	unsigned long long ended_generation; /* bumped when exp.ended changes */
@@ -40,7 +53,10 @@ struct agent_state {
 /* Remove the pinned state (after `detach`, when nothing of ours is attached). */
 int agent_unpin(void);
 
-/* Runs until SIGINT/SIGTERM; 0 on a clean stop, non-zero if it could not start. */
+/*
+ * Runs until SIGINT, SIGTERM or SIGQUIT (SIGHUP reloads); 0 on a clean stop,
+ * non-zero if it could not start.
+ */
 int agent_run(const struct agent_opts *o);
 
 #endif /* NETOBS_AGENT_H */

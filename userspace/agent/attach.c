@@ -43,6 +43,35 @@ static const char *xdp_holder(int ifindex, char *buf, size_t len)
 	return buf;
 }
 
+static __u32 xdp_flags(const struct iface_attach *a)
+{
+	return a->mode == ATTACH_NATIVE ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+}
+
+/*
+ * What runs on the interface's XDP hook now (our program, or libxdp's
+ * dispatcher holding it): the watch compares with it, and a detach names it.
+ */
+static int remember_xdp_id(struct iface_attach *a)
+{
+	int err = bpf_xdp_query_id(a->ifindex, xdp_flags(a), &a->xdp_id);
+
+	if (err)
+		pr_warn("%s: cannot read back the XDP program attached: %s\n", a->name,
+			strerror(-err));
+	return 0;
+}
+
+static int remember_tc_id(struct iface_attach *a)
+{
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = NETOBS_TC_HANDLE, .priority = NETOBS_TC_PRIO);
+	int err = bpf_tc_query(&a->hook, &opts);
+
+	if (!err)
+		a->tc_id = opts.prog_id;
+	return 0;
+}
+
 static int attach_xdp(struct iface_attach *a, const struct attach_progs *progs,
 		      enum attach_mode want)
 {
@@ -105,7 +134,7 @@ static int attach_xdp(struct iface_attach *a, const struct attach_progs *progs,
 		a->dispatcher = !xdp_multiprog__is_legacy(mp);
 		xdp_multiprog__close(mp);
 	}
-	return 0;
+	return remember_xdp_id(a);
 }
 
 static int attach_tc(struct iface_attach *a, int tc_fd)
@@ -132,7 +161,7 @@ static int attach_tc(struct iface_attach *a, int tc_fd)
 		return err;
 	}
 	a->tc_attached = 1;
-	return 0;
+	return remember_tc_id(a);
 }
 
 /*
@@ -160,6 +189,8 @@ static int replace_ours(struct iface_attach *a, struct xdp_multiprog *mp, struct
 	}
 	a->mode = m == XDP_MODE_NATIVE ? ATTACH_NATIVE : ATTACH_GENERIC;
 	a->xdp_attached = 1;
+	a->xdp_fd = xdp_fd;
+	remember_xdp_id(a);
 	if (tc_fd < 0) {
 		pr_info("%s: took over from the pinned agent: XDP %s mode (mirror port)\n", a->name,
 			attach_mode_name(a->mode));
@@ -175,6 +206,7 @@ static int replace_ours(struct iface_attach *a, struct xdp_multiprog *mp, struct
 		return err;
 	}
 	a->tc_attached = 1;
+	remember_tc_id(a);
 	pr_info("%s: took over from the pinned agent: XDP %s mode, TC egress\n", a->name,
 		attach_mode_name(a->mode));
 	return 0;
@@ -189,6 +221,7 @@ int iface_attach(struct iface_attach *a, const char *ifname, const struct attach
 	int err;
 
 	memset(a, 0, sizeof(*a));
+	a->xdp_fd = -1;
 	snprintf(a->name, sizeof(a->name), "%s", ifname);
 	a->keep = pinned;
 	a->no_tc = progs->tc_fd < 0;
@@ -237,6 +270,52 @@ int iface_attach(struct iface_attach *a, const char *ifname, const struct attach
 	return 0;
 }
 
+/*
+ * A program attached on its own is removed by netlink, naming the program we
+ * hold (XDP_FLAGS_REPLACE: only if it is still ours): that needs only
+ * CAP_NET_ADMIN, which the agent keeps after start. libxdp's detach looks the
+ * program up by id first, which takes CAP_SYS_ADMIN; it is used only for the
+ * multiprog dispatcher, which needs it anyway.
+ */
+static int detach_xdp(struct iface_attach *a)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, o);
+	int fd = a->xdp ? xdp_program__fd(a->xdp) : a->xdp_fd;
+
+	if (a->dispatcher && a->xdp)
+		return xdp_program__detach(a->xdp, a->ifindex, XDP_MODE_UNSPEC, 0);
+	if (fd < 0)
+		return -EBADF;
+	o.old_prog_fd = fd;
+	return bpf_xdp_detach(a->ifindex, XDP_FLAGS_REPLACE | xdp_flags(a), &o);
+}
+
+int iface_check(const struct iface_attach *a, char *why, size_t len)
+{
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = NETOBS_TC_HANDLE, .priority = NETOBS_TC_PRIO);
+	struct bpf_tc_hook hook = a->hook;
+	char name[IF_NAMESIZE];
+	__u32 id = 0;
+
+	if (!if_indextoname(a->ifindex, name) || strcmp(name, a->name)) {
+		snprintf(why, len, "the interface is gone (deleted, or renamed)");
+		return 0;
+	}
+	if (a->xdp_id && (bpf_xdp_query_id(a->ifindex, xdp_flags(a), &id) || id != a->xdp_id)) {
+		snprintf(why, len,
+			 id ? "another XDP program replaced ours (program id %u)"
+			    : "our XDP program was detached (by `netobs-xdp detach --force`, "
+			      "xdp-loader or ip link?)",
+			 id);
+		return 0;
+	}
+	if (a->tc_id && (bpf_tc_query(&hook, &opts) || opts.prog_id != a->tc_id)) {
+		snprintf(why, len, "our TC egress filter was removed (or the clsact qdisc)");
+		return 0;
+	}
+	return 1;
+}
+
 void iface_detach(struct iface_attach *a)
 {
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = NETOBS_TC_HANDLE, .priority = NETOBS_TC_PRIO);
@@ -262,9 +341,7 @@ void iface_detach(struct iface_attach *a)
 		a->qdisc_created = 0;
 	}
 	if (a->xdp_attached) {
-		err = xdp_program__detach(a->xdp, a->ifindex,
-					  a->mode == ATTACH_NATIVE ? XDP_MODE_NATIVE : XDP_MODE_SKB,
-					  0);
+		err = detach_xdp(a);
 		if (err)
 			pr_warn("%s: XDP detach: %s\n", a->name, strerror(-err));
 		a->xdp_attached = 0;

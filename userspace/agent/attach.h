@@ -47,8 +47,10 @@ struct iface_attach {
 	struct bpf_tc_hook hook;
 	int qdisc_created; /* clsact was ours to create, so it is ours to remove */
 	int tc_attached;
-	int no_tc; /* a mirror port: XDP only */
-	int keep;  /* pinned: leave the programs attached when the agent stops */
+	__u32 xdp_id, tc_id; /* what runs on the hooks since attach, for the watch */
+	int xdp_fd;	     /* our program's fd when no libxdp object holds it (takeover) */
+	int no_tc;	     /* a mirror port: XDP only */
+	int keep;	     /* pinned: leave the programs attached when the agent stops */
 };
 
 const char *attach_mode_name(enum attach_mode m);
@@ -64,6 +66,12 @@ const char *attach_mode_name(enum attach_mode m);
  */
 int iface_attach(struct iface_attach *a, const char *ifname, const struct attach_progs *progs,
 		 enum attach_mode want, int pinned);
+/*
+ * Is what iface_attach() attached still there: the interface (by index and
+ * name), our XDP program (or its dispatcher) and our TC filter? 1 if so;
+ * else 0 and the reason in @why.
+ */
+int iface_check(const struct iface_attach *a, char *why, size_t len);
 /* Undo iface_attach(); safe on a partly attached or zeroed struct. */
 void iface_detach(struct iface_attach *a);
 

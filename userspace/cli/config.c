@@ -7,6 +7,8 @@
 #include <yaml.h>
 
 #include "cli/config.h"
+#include "export/exporter.h"
+#include "util/yaml_load.h"
 #include "socket/sock_view.h"
 
 #define AGENT_DEFAULT_LISTEN_ "127.0.0.1:9435"
@@ -18,6 +20,9 @@ void config_defaults(struct netobs_config *c)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->listen, sizeof(c->listen), "%s", AGENT_DEFAULT_LISTEN_);
 	snprintf(c->metrics_path, sizeof(c->metrics_path), "/metrics");
+	c->max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
+	c->max_per_ip = HTTP_DEFAULT_MAX_PER_IP;
+	c->idle_timeout_s = HTTP_DEFAULT_IDLE_TIMEOUT;
 	c->ringbuf_bytes = 1 << 22;
 	c->max_flows = WIRE_DEFAULT_MAX_FLOWS;
 	c->sampling_pct = 100;
@@ -48,6 +53,9 @@ static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const modes[] = { "auto", "native", "generic", NULL };
 static const char *const vantages[] = { "endpoint", "mirror", NULL };
 static const char *const booleans[] = { "false", "true", NULL };
+/* Stored as 1 for "false": the field is keep_query, the key says redact. */
+static const char *const redact[] = { "true", "false", NULL };
+static const char *const endpoint_policies[] = { "on", "off", "local", NULL };
 static const char *const probe_modes[] = { "auto", "tracepoint", "kprobe", NULL };
 
 #define MAP(p)                                                                                     \
@@ -66,6 +74,19 @@ static const struct key_spec keys[] = {
 	KEY("http.listen", K_STR, listen, 0, 0, NULL, "HOST:PORT, e.g. 127.0.0.1:9435"),
 	KEY("http.metrics_path", K_PATH, metrics_path, 0, 0, NULL,
 	    "a path starting with /, e.g. /metrics"),
+	KEY("http.web_config", K_STR, web_config, 0, 0, NULL,
+	    "a web-config file (node_exporter's format: TLS, basic auth)"),
+	KEY("http.max_connections", K_U32, max_connections, 1, 100000, NULL,
+	    "a whole number from 1 to 100000"),
+	KEY("http.max_connections_per_ip", K_U32, max_per_ip, 1, 100000, NULL,
+	    "a whole number from 1 to 100000"),
+	KEY("http.idle_timeout", K_U32, idle_timeout_s, 1, 3600, NULL,
+	    "a whole number of seconds from 1 to 3600"),
+	MAP("http.endpoints"),
+	KEY("http.endpoints.flows", K_CHOICE, endpoint_flows, 0, 0, endpoint_policies,
+	    "on, off, local (loopback clients only)"),
+	KEY("http.endpoints.l7", K_CHOICE, endpoint_l7, 0, 0, endpoint_policies,
+	    "on, off, local (loopback clients only)"),
 	MAP("ebpf"),
 	KEY("ebpf.perf_buffer_size", K_POW2, ringbuf_bytes, 4096, 1U << 30, NULL,
 	    "a power of two from 4096 to 1073741824 (bytes)"),
@@ -99,6 +120,7 @@ static const struct key_spec keys[] = {
 	KEY("l7.snippet_bytes", K_U32, snippet_bytes, 16, L7_SNIPPET_MAX, NULL,
 	    "a whole number from 16 to 4096 (bytes)"),
 	KEY("l7.show_sql_literals", K_CHOICE, show_sql_literals, 0, 0, booleans, "true, false"),
+	KEY("l7.redact_query", K_CHOICE, keep_query, 0, 0, redact, "true, false"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -239,30 +261,22 @@ static int walk(struct loader *l, yaml_node_t *map, const char *prefix)
 int config_load(const char *path, struct netobs_config *c, char *err, size_t errlen)
 {
 	struct loader l = { .path = path, .c = c, .err = err, .errlen = errlen };
-	yaml_parser_t parser;
 	yaml_node_t *root;
-	FILE *f;
 	int rc;
 
-	f = fopen(path, "rb");
-	if (!f) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	rc = yaml_load_file(path, &l.doc, err, errlen);
+	if (rc)
 		return rc;
-	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &l.doc)) {
-		snprintf(err, errlen, "%s:%zu: not valid YAML: %s", path,
-			 parser.problem_mark.line + 1, parser.problem ?: "?");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -EINVAL;
-	}
 	root = yaml_document_get_root_node(&l.doc);
 	rc = root ? walk(&l, root, "") : 0; /* an empty file keeps the defaults */
+	if (!rc && (!strcmp(c->metrics_path, "/flows") || !strcmp(c->metrics_path, "/l7") ||
+		    !strcmp(c->metrics_path, "/healthz") || !strcmp(c->metrics_path, "/"))) {
+		snprintf(err, errlen,
+			 "%s: http.metrics_path: '%s' is another endpoint's path (/, /flows, /l7, "
+			 "/healthz): choose another, e.g. /metrics",
+			 path, c->metrics_path);
+		rc = -EINVAL;
+	}
 	yaml_document_delete(&l.doc);
-	yaml_parser_delete(&parser);
-	fclose(f);
 	return rc;
 }

@@ -12,6 +12,12 @@
 struct netobs_config {
 	char listen[128];	       /* http.listen */
 	char metrics_path[128];	       /* http.metrics_path */
+	char web_config[128];	       /* http.web_config: "" for none */
+	__u32 max_connections;	       /* http.max_connections */
+	__u32 max_per_ip;	       /* http.max_connections_per_ip */
+	__u32 idle_timeout_s;	       /* http.idle_timeout (seconds) */
+	int endpoint_flows;	       /* http.endpoints.flows: enum endpoint_policy */
+	int endpoint_l7;	       /* http.endpoints.l7 */
 	__u32 ringbuf_bytes;	       /* ebpf.perf_buffer_size */
 	__u32 max_flows;	       /* ebpf.max_flows */
 	__u32 sampling_pct;	       /* ebpf.sampling_rate, 1-100 */
@@ -27,6 +33,7 @@ struct netobs_config {
 	__u32 sock_ringbuf_bytes;      /* socket.ringbuf_bytes */
 	__u32 snippet_bytes;	       /* l7.snippet_bytes */
 	int show_sql_literals;	       /* l7.show_sql_literals */
+	int keep_query;		       /* l7.redact_query: false */
 };
 
 void config_defaults(struct netobs_config *c);

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* netobs-xdp: command-line entry point. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent/agent.h"
 #include "agent/attach.h"
+#include "agent/iface_lock.h"
 #include "cli/config.h"
 #include "export/exporter.h"
+#include "export/listen.h"
 #include "wire/inject.h"
 #include "util/log.h"
 #include "wire/replay.h"
@@ -43,9 +47,14 @@ static void usage(FILE *out)
 	    "                             process context\n"
 	    "      --probes auto|tracepoint|kprobe  socket probe hooks (default auto: each\n"
 	    "                             probe's tracepoint, else its kprobe)\n"
-	    "      --snippet-bytes N, --sql-literals    as for replay\n"
-	    "  detach IFACE...            remove netobs-xdp's programs left on interfaces\n"
-	    "                             (and the pinned state, once none are left)\n"
+	    "      --snippet-bytes N, --sql-literals, --keep-query    as for replay\n"
+	    "      --web-config FILE      TLS and basic auth, in node_exporter's web-config\n"
+	    "                             format (also http.web_config)\n"
+	    "      --user NAME            run as NAME once attached and bound\n"
+	    "      --no-seccomp           no system-call allowlist once started\n"
+	    "  detach [--force] IFACE...  remove netobs-xdp's programs left on interfaces\n"
+	    "                             (and the pinned state, once none are left); an\n"
+	    "                             interface a running agent owns only with --force\n"
 	    "  status                     list interfaces with netobs-xdp programs\n"
 	    "\n"
 	    "  replay [options] CAPTURE   run a pcap/pcapng capture through the wire engine\n"
@@ -56,6 +65,7 @@ static void usage(FILE *out)
 	    "      --snippet-bytes N      payload bytes of each segment the L7 parsers read\n"
 	    "                             (16-%d, default %d)\n"
 	    "      --sql-literals         keep SQL literals (default: masked as ?)\n"
+	    "      --keep-query           keep URL query values and userinfo (default: ?)\n"
 	    "      --engine auto|bpf|user BPF programs via BPF_PROG_TEST_RUN (auto falls back\n"
 	    "                             to the userspace build of the same engine)\n"
 	    "      --max-flows N          flow table size (default %u)\n"
@@ -137,6 +147,7 @@ static int parse_timeout(const char *val, struct wire_timeouts *t)
 /* clang-format off */
 #define L7_OPTIONS							\
 	{ "sql-literals", no_argument, NULL, 'L' },			\
+	{ "keep-query", no_argument, NULL, 'K' },			\
 	{ "snippet-bytes", required_argument, NULL, 'B' }
 /* clang-format on */
 
@@ -148,6 +159,9 @@ static int parse_l7_flag(int c, const char *arg, struct l7_options *o)
 	switch (c) {
 	case 'L':
 		o->show_sql_literals = 1;
+		return 1;
+	case 'K':
+		o->keep_query = 1;
 		return 1;
 	case 'B':
 		if (parse_u64("--snippet-bytes", arg, 16, L7_SNIPPET_MAX, &v))
@@ -312,6 +326,37 @@ static int cmd_replay(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
+/* SIGHUP: what the running agent can take from its config file. */
+struct reload_ctx {
+	const char *path;
+	struct netobs_config running;
+};
+
+static int reload_config(void *arg)
+{
+	struct reload_ctx *r = arg;
+	struct netobs_config now;
+	char err[512];
+	int other;
+
+	config_defaults(&now);
+	if (config_load(r->path, &now, err, sizeof(err))) {
+		pr_err("SIGHUP: %s\n", err);
+		return -EINVAL;
+	}
+	log_set_level(now.log_level);
+	log_set_json(now.log_json);
+	/* The log settings are applied; everything else is in the loaded programs. */
+	now.log_level = r->running.log_level;
+	now.log_json = r->running.log_json;
+	other = memcmp(&now, &r->running, sizeof(now)) != 0;
+	pr_info("SIGHUP: %s reloaded: log.level and log.format applied%s\n", r->path,
+		other ? "; the other settings that changed take a restart (the programs, maps "
+			"and server run as they were set up)"
+		      : "");
+	return 0;
+}
+
 static int cmd_attach(int argc, char **argv)
 {
 	static const char *const modes[] = { "auto", "native", "generic" };
@@ -324,6 +369,9 @@ static int cmd_attach(int argc, char **argv)
 		{ "max-label-sets", required_argument, NULL, 'x' },
 		{ "no-socket-view", no_argument, NULL, 'N' },
 		{ "probes", required_argument, NULL, 'p' },
+		{ "web-config", required_argument, NULL, 'W' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "no-seccomp", no_argument, NULL, 'Z' },
 		ENGINE_OPTIONS,
 		L7_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
@@ -335,13 +383,17 @@ static int cmd_attach(int argc, char **argv)
 	struct {
 		int mode, label_sets, no_socket_view, probes, vantage;
 		unsigned long long label_sets_v;
-		const char *listen;
+		const char *listen, *web_config;
 		struct l7_options l7; /* snippet_bytes 0 and show_sql_literals 0: not given */
 	} flag = { .mode = -1, .probes = -1, .vantage = -1 };
 	struct engine_flags ef = { 0 };
-	struct netobs_config cfg;
+	static struct netobs_config cfg;
+	static struct reload_ctx reload_ctx;
+	static struct web_config web;
 	const char *config_path = NULL;
 	struct agent_opts o = { 0 };
+	struct sockaddr_storage ss;
+	socklen_t sl;
 	char err[512];
 	int c, i;
 
@@ -376,6 +428,15 @@ static int cmd_attach(int argc, char **argv)
 			break;
 		case 'l':
 			flag.listen = optarg;
+			break;
+		case 'W':
+			flag.web_config = optarg;
+			break;
+		case 'U':
+			o.user = optarg;
+			break;
+		case 'Z':
+			o.no_seccomp = 1;
 			break;
 		case 'x':
 			if (parse_u64("--max-label-sets", optarg, 1, 100000, &flag.label_sets_v))
@@ -419,9 +480,19 @@ static int cmd_attach(int argc, char **argv)
 		cfg.snippet_bytes = flag.l7.snippet_bytes;
 	if (flag.l7.show_sql_literals)
 		cfg.show_sql_literals = 1;
+	if (flag.l7.keep_query)
+		cfg.keep_query = 1;
+	if (flag.web_config)
+		snprintf(cfg.web_config, sizeof(cfg.web_config), "%s", flag.web_config);
 	apply_engine_flags(&ef, &cfg.max_flows, &cfg.sampling_pct, &cfg.timeouts);
-	if (exporter_check_listen(cfg.listen))
+	if (listen_parse(cfg.listen, &ss, &sl, err, sizeof(err))) {
+		fprintf(stderr, "netobs-xdp: %s\n", err);
 		return 2;
+	}
+	if (cfg.web_config[0] && web_config_load(cfg.web_config, &web, err, sizeof(err))) {
+		fprintf(stderr, "netobs-xdp: --web-config: %s\n", err);
+		return 2;
+	}
 	if (log_get_level() != LOG_DEBUG && log_get_level() != LOG_ERROR)
 		log_set_level(cfg.log_level); /* -v and -q win over the file */
 	log_set_json(cfg.log_json);
@@ -430,7 +501,20 @@ static int cmd_attach(int argc, char **argv)
 	o.mode = cfg.mode;
 	o.vantage = cfg.vantage;
 	o.listen = cfg.listen;
-	o.metrics_path = cfg.metrics_path;
+	http_opts_default(&o.http);
+	o.http.metrics_path = cfg.metrics_path;
+	o.http.max_connections = cfg.max_connections;
+	o.http.max_per_ip = cfg.max_per_ip;
+	o.http.idle_timeout_s = cfg.idle_timeout_s;
+	o.http.flows = cfg.endpoint_flows;
+	o.http.l7 = cfg.endpoint_l7;
+	o.http.web = cfg.web_config[0] ? &web : NULL;
+	if (config_path) {
+		reload_ctx.path = config_path;
+		reload_ctx.running = cfg;
+		o.reload = reload_config;
+		o.reload_ctx = &reload_ctx;
+	}
 	o.max_label_sets = cfg.max_label_sets;
 	o.wire.max_flows = cfg.max_flows;
 	o.wire.ringbuf_bytes = cfg.ringbuf_bytes;
@@ -443,20 +527,38 @@ static int cmd_attach(int argc, char **argv)
 	o.sock.ringbuf_bytes = cfg.sock_ringbuf_bytes;
 	o.sock.l7.snippet_bytes = cfg.snippet_bytes;
 	o.sock.l7.show_sql_literals = cfg.show_sql_literals;
+	o.sock.l7.keep_query = cfg.keep_query;
+	o.sock.self_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							  : ((struct sockaddr_in *)&ss)->sin_port);
 	o.ifaces = argv + optind;
 	o.n_ifaces = argc - optind;
-	return agent_run(&o) ? 1 : 0;
+	c = agent_run(&o) ? 1 : 0;
+	web_config_free(&web);
+	return c;
 }
 
 static int cmd_detach(int argc, char **argv)
 {
-	int i, n, rc = 0;
+	int i, n, rc = 0, force = 0, first = 1, holder;
 
-	if (argc < 2) {
+	if (argc > 1 && !strcmp(argv[1], "--force")) {
+		force = 1;
+		first = 2;
+	}
+	if (argc <= first) {
 		fprintf(stderr, "netobs-xdp: detach: name at least one interface\n");
 		return 2;
 	}
-	for (i = 1; i < argc; i++) {
+	for (i = first; i < argc; i++) {
+		holder = iface_lock_holder(argv[i]);
+		if (holder && !force) {
+			fprintf(stderr,
+				"netobs-xdp: detach: %s: a running agent (pid %d) owns it: stop "
+				"that agent (SIGTERM detaches), or detach --force %s\n",
+				argv[i], holder, argv[i]);
+			rc = 1;
+			continue;
+		}
 		n = iface_detach_by_name(argv[i]);
 		if (n < 0)
 			rc = 1;

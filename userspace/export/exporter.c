@@ -1,359 +1,165 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The HTTP server (libmicrohttpd). Connections are handled by a small pool
+ * of epoll threads that never wait for a body: /metrics, /flows and /l7 are
+ * made by one worker thread while their connections are suspended, so a slow
+ * scrape holds up no other connection, /healthz least of all, and scrapes that
+ * arrive while a page is being made share it. Connections are limited in
+ * number, per client address, and in idle time.
+ */
+#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <bpf/bpf.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
 #include "export/exporter.h"
-#include "wire/flow_record.h"
 #include "util/log.h"
-#include "util/names.h"
-#include "wire/flow.h"
 
 #define FLOWS_DEFAULT_LIMIT 100
 #define FLOWS_MAX_LIMIT 10000
 
+enum job_kind {
+	JOB_METRICS_TEXT = 0,
+	JOB_METRICS_OPENMETRICS,
+	JOB_FLOWS,
+	JOB_L7,
+};
+
+/* A made body, shared by every response that serves it. */
+struct page {
+	pthread_mutex_t lock;
+	int refs;
+	char *body;
+	size_t len;
+};
+
+/* One suspended request, waiting for the worker. */
+struct job {
+	struct MHD_Connection *c;
+	enum job_kind kind;
+	unsigned int limit;
+	int done, err;
+	struct page *page;
+	struct job *next;
+};
+
 struct exporter {
 	struct MHD_Daemon *d;
 	struct export_state *st;
+	struct http_opts o;
+	pthread_t worker;
+	int worker_started;
+	pthread_mutex_t lock; /* guards the queue and stop */
+	pthread_cond_t cond;
+	struct job *head, *tail;
+	int stop;
 };
 
-static double mono_s(void)
+static void page_unref(void *cls)
 {
-	struct timespec ts;
+	struct page *p = cls;
+	int last;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	pthread_mutex_lock(&p->lock);
+	last = !--p->refs;
+	pthread_mutex_unlock(&p->lock);
+	if (!last)
+		return;
+	pthread_mutex_destroy(&p->lock);
+	free(p->body);
+	free(p);
 }
 
-static int om; /* OpenMetrics for this scrape; scrapes are serialised by scrape_lock */
-static pthread_mutex_t scrape_lock = PTHREAD_MUTEX_INITIALIZER;
-
-int export_state_init(struct export_state *st, __u32 max_label_sets)
+static struct page *page_new(char *body, size_t len)
 {
-	memset(st, 0, sizeof(*st));
-	pthread_mutex_init(&st->lock, NULL);
-	if (metrics_init(&st->ended, max_label_sets) ||
-	    metrics_init(&st->last_scrape, max_label_sets) ||
-	    l7_sink_init(&st->l7, max_label_sets)) {
-		export_state_free(st);
-		return -ENOMEM;
+	struct page *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		free(body);
+		return NULL;
 	}
-	return 0;
+	pthread_mutex_init(&p->lock, NULL);
+	p->refs = 1;
+	p->body = body;
+	p->len = len;
+	return p;
 }
 
-void export_state_free(struct export_state *st)
+static void page_ref(struct page *p)
 {
-	metrics_free(&st->ended);
-	metrics_free(&st->last_scrape);
-	l7_sink_free(&st->l7);
-	pthread_mutex_destroy(&st->lock);
+	pthread_mutex_lock(&p->lock);
+	p->refs++;
+	pthread_mutex_unlock(&p->lock);
 }
 
-int export_state_drain(struct export_state *st)
+static int make_body(struct exporter *e, struct job *j, char **body, size_t *len)
 {
-	int err;
-
-	pthread_mutex_lock(&st->lock);
-	err = st->engine->ops->poll(st->engine);
-	pthread_mutex_unlock(&st->lock);
-	return err;
-}
-
-static void metric_head(FILE *f, const char *name, const char *type, const char *help)
-{
-	prom_head(f, name, type, help, om);
-}
-
-static int add_live(void *ctx, const struct flow_stats *s)
-{
-	return metrics_add_flow(ctx, s, -1);
+	switch (j->kind) {
+	case JOB_METRICS_TEXT:
+	case JOB_METRICS_OPENMETRICS:
+		return exporter_metrics_text(e->st, j->kind == JOB_METRICS_OPENMETRICS, body, len);
+	case JOB_FLOWS:
+		return exporter_flows_ndjson(e->st, j->limit, body, len);
+	case JOB_L7:
+		return exporter_l7_ndjson(e->st, j->limit, body, len);
+	}
+	return -EINVAL;
 }
 
 /*
- * Ended flows (drained from the ring buffer first, so a flow the datapath
- * just restarted is not missing from both) plus the flows in the table.
+ * The worker: takes the queued jobs, makes each body once for every job of
+ * the same kind and limit waiting then (single flight), and resumes their
+ * connections.
  */
-static int metrics_view(struct export_state *st, struct metrics_table *view)
+static void *worker_main(void *arg)
 {
-	int err = export_state_drain(st);
+	struct exporter *e = arg;
+	struct job *batch, *j, *k;
 
-	if (err)
-		return err;
-	err = metrics_init(view, st->ended.cap);
-	if (err)
-		return err;
-	pthread_mutex_lock(&st->lock);
-	err = metrics_copy(view, &st->ended);
-	pthread_mutex_unlock(&st->lock);
-	if (!err)
-		err = st->engine->ops->for_each_flow(st->engine, add_live, view);
-	if (err)
-		metrics_free(view);
-	return err;
-}
-
-/* The socket view's figures: L7 metrics, response times, and its own counters. */
-static void socket_metrics(FILE *f, struct export_state *st)
-{
-	static const char *const names[SCNT_MAX] = {
-		[SCNT_CALLS] = "socket_calls",	  [SCNT_SNIPPETS] = "snippets",
-		[SCNT_FILTERED] = "no_signature", [SCNT_RINGBUF_FULL] = "ringbuf_full",
-		[SCNT_READ_FAULT] = "read_fault", [SCNT_STATE_EVENTS] = "socket_closed",
-		[SCNT_TCP_EVENTS] = "tcp_events",
-	};
-	__u64 c[SCNT_MAX];
-	const struct l7_stats *ls;
-	int i;
-
-	pthread_mutex_lock(&st->lock);
-	l7_sink_write_metrics(f, &st->l7, om);
-	metric_head(f, "netobs_socket_view_enabled", "gauge",
-		    "1 when the socket probes are loaded and attached.");
-	fprintf(f, "netobs_socket_view_enabled %d\n", !!st->sv);
-	if (st->sv) {
-		sock_view_counters(st->sv, c);
-		ls = sock_view_l7_stats(st->sv);
-		metric_head(f, "netobs_socket_probe_events_total", "counter",
-			    "What the socket probes did, by kind (ringbuf_full: snippets lost).");
-		for (i = 0; i < SCNT_MAX; i++)
-			fprintf(f, "netobs_socket_probe_events_total{kind=\"%s\"} %llu\n", names[i],
-				c[i]);
-		metric_head(f, "netobs_l7_unpaired_total", "counter",
-			    "L7 messages that made no record: responses with no request seen, "
-			    "requests never answered (or skipped by the server).");
-		fprintf(f, "netobs_l7_unpaired_total{kind=\"response\"} %llu\n",
-			ls->unmatched_responses);
-		fprintf(f, "netobs_l7_unpaired_total{kind=\"request\"} %llu\n",
-			ls->dropped_requests);
-		metric_head(f, "netobs_l7_untracked_snippets_total", "counter",
-			    "Snippets not parsed: their socket came when the table of L7 "
-			    "connections was full.");
-		fprintf(f, "netobs_l7_untracked_snippets_total %llu\n",
-			sock_view_untracked(st->sv));
-	}
-	pthread_mutex_unlock(&st->lock);
-}
-
-int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, size_t *len)
-{
-	struct wire_backend *b = st->engine;
-	struct metrics_table viewbuf, *view = &viewbuf;
-	__u64 cnt[CNT_MAX];
-	double t0 = mono_s();
-	FILE *f;
-	int i, err;
-
-	pthread_mutex_lock(&scrape_lock);
-	om = openmetrics;
-	err = b->ops->counters(b, cnt);
-	if (!err)
-		err = metrics_view(st, view);
-	if (err)
-		goto unlock;
-	f = open_memstream(out, len);
-	if (!f) {
-		metrics_free(view);
-		err = -errno;
-		goto unlock;
-	}
-
-	metric_head(f, "netobs_program_runs_total", "counter",
-		    "Packets the XDP and TC programs ran on.");
-	fprintf(f, "netobs_program_runs_total %llu\n", cnt[CNT_PACKETS]);
-	metric_head(f, "netobs_packets_tracked_total", "counter",
-		    "Packets accounted to a TCP or UDP flow.");
-	fprintf(f, "netobs_packets_tracked_total %llu\n", cnt[CNT_FLOW_PACKETS]);
-	metric_head(f, "netobs_packets_untracked_total", "counter",
-		    "Packets passed without a flow, by reason.");
-	for (i = CNT_NON_IP; i <= CNT_FRAGMENTS; i++)
-		fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n", counter_name(i),
-			cnt[i]);
-	for (i = CNT_FLOW_TABLE_FULL; i <= CNT_SAMPLED_OUT; i++)
-		fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n", counter_name(i),
-			cnt[i]);
-	metric_head(f, "netobs_sampling_rate_percent", "gauge",
-		    "Percent of flows tracked (ebpf.sampling_rate); the others pass untracked.");
-	fprintf(f, "netobs_sampling_rate_percent %u\n", st->sampling_pct);
-	metric_head(f, "netobs_packets_adjusted_total", "counter",
-		    "Packets accounted after a fix-up of what their headers claim, by reason "
-		    "(an IP length of 0 taken from the frame, or one past the frame or the PPPoE "
-		    "payload bounded by it; TCP options cut off by a snapshot length).");
-	for (i = CNT_ADJ_FIRST; i <= CNT_ADJ_LAST; i++)
-		fprintf(f, "netobs_packets_adjusted_total{reason=\"%s\"} %llu\n", counter_name(i),
-			cnt[i]);
-	metric_head(f, "netobs_parse_errors_total", "counter",
-		    "Malformed packets, passed untouched, by reason (a segment with a bad TCP "
-		    "option, tcp_bad_option, still counts in its flow).");
-	for (i = CNT_ERR_FIRST; i < CNT_MAX; i++)
-		fprintf(f, "netobs_parse_errors_total{reason=\"%s\"} %llu\n", counter_name(i),
-			cnt[i]);
-	metric_head(f, "netobs_flows_created_total", "counter", "Flows created in the table.");
-	fprintf(f, "netobs_flows_created_total %llu\n", cnt[CNT_FLOWS_CREATED]);
-	metric_head(f, "netobs_flows_evicted_total", "counter",
-		    "Flows ended and removed, by where: the datapath (expired or reused "
-		    "5-tuple) or the agent's sweep.");
-	fprintf(f, "netobs_flows_evicted_total{by=\"datapath\"} %llu\n", cnt[CNT_FLOWS_EVICTED]);
-	pthread_mutex_lock(&st->lock);
-	fprintf(f, "netobs_flows_evicted_total{by=\"sweep\"} %llu\n", st->ended_by_sweep);
-	metric_head(f, "netobs_flow_table_entries", "gauge",
-		    "Flows in the table at the last sweep.");
-	fprintf(f, "netobs_flow_table_entries %llu\n", st->flows_live);
-	metric_head(f, "netobs_flow_table_capacity", "gauge", "Size of the flow table.");
-	fprintf(f, "netobs_flow_table_capacity %u\n", st->max_flows);
-	metric_head(f, "netobs_ringbuf_drops_total", "counter",
-		    "Flow-end and anomaly events lost because the ring buffer was full.");
-	fprintf(f, "netobs_ringbuf_drops_total %llu\n", cnt[CNT_RINGBUF_FULL]);
-
-	pthread_mutex_unlock(&st->lock);
-	metric_head(f, "netobs_label_sets", "gauge",
-		    "Label sets of the network_tcp_* metrics, and their cap (beyond it, new "
-		    "server ports fold into server_port=\"other\").");
-	fprintf(f, "netobs_label_sets{kind=\"used\"} %u\n", view->n);
-	fprintf(f, "netobs_label_sets{kind=\"cap\"} %u\n", view->cap);
-	metric_head(f, "netobs_label_folded_flows", "gauge",
-		    "Flows counted under server_port=\"other\" because of the cap.");
-	fprintf(f, "netobs_label_folded_flows %llu\n", view->folded_flows);
-	metrics_write(f, view, st->last_scrape_s ? &st->last_scrape : NULL, t0 - st->last_scrape_s,
-		      openmetrics);
-	metrics_copy(&st->last_scrape, view);
-	st->last_scrape_s = t0;
-	socket_metrics(f, st);
-	metric_head(f, "netobs_scrape_duration_seconds", "gauge",
-		    "Time this scrape took to gather the figures above.");
-	fprintf(f, "netobs_scrape_duration_seconds %.6f\n", mono_s() - t0);
-	if (openmetrics)
-		fputs("# EOF\n", f);
-	metrics_free(view);
-	err = fclose(f) ? -errno : 0;
-unlock:
-	pthread_mutex_unlock(&scrape_lock);
-	return err;
-}
-
-static __u64 flow_bytes(const struct flow_record *r)
-{
-	return r->s.side[0].bytes + r->s.side[1].bytes;
-}
-
-/* Order of /flows: more bytes first, then first seen. */
-static int by_bytes_desc(const void *a, const void *b)
-{
-	__u64 x = flow_bytes(a), y = flow_bytes(b);
-
-	if (x != y)
-		return x > y ? -1 : 1;
-	return flow_record_cmp(a, b);
-}
-
-/*
- * The @limit largest flows, in a min-heap on that order: memory follows the
- * limit, not the table (100k flows would be 100 MB of records).
- */
-struct top_flows {
-	struct flow_record *r;
-	size_t n, limit;
-};
-
-static void heap_down(struct top_flows *t, size_t i)
-{
 	for (;;) {
-		size_t l = 2 * i + 1, m = i;
+		pthread_mutex_lock(&e->lock);
+		while (!e->head && !e->stop)
+			pthread_cond_wait(&e->cond, &e->lock);
+		batch = e->head;
+		e->head = e->tail = NULL;
+		pthread_mutex_unlock(&e->lock);
+		if (!batch)
+			break; /* stopping, nothing queued */
+		for (j = batch; j; j = j->next) {
+			char *body = NULL;
+			size_t len = 0;
 
-		if (l < t->n && by_bytes_desc(&t->r[l], &t->r[m]) > 0)
-			m = l;
-		if (l + 1 < t->n && by_bytes_desc(&t->r[l + 1], &t->r[m]) > 0)
-			m = l + 1;
-		if (m == i)
-			return;
-		struct flow_record tmp = t->r[i];
-
-		t->r[i] = t->r[m];
-		t->r[m] = tmp;
-		i = m;
+			if (j->done)
+				continue;
+			if (e->stop) {
+				j->err = -ESHUTDOWN;
+			} else {
+				j->err = make_body(e, j, &body, &len);
+				if (!j->err && !(j->page = page_new(body, len)))
+					j->err = -ENOMEM;
+			}
+			j->done = 1;
+			for (k = j->next; k; k = k->next) {
+				if (k->done || k->kind != j->kind || k->limit != j->limit)
+					continue;
+				k->err = j->err;
+				k->page = j->page;
+				if (k->page)
+					page_ref(k->page);
+				k->done = 1;
+			}
+		}
+		for (j = batch; j; j = k) {
+			k = j->next;
+			j->next = NULL;
+			MHD_resume_connection(j->c);
+		}
 	}
-}
-
-static void heap_up(struct top_flows *t, size_t i)
-{
-	while (i && by_bytes_desc(&t->r[i], &t->r[(i - 1) / 2]) > 0) {
-		struct flow_record tmp = t->r[i];
-
-		t->r[i] = t->r[(i - 1) / 2];
-		t->r[(i - 1) / 2] = tmp;
-		i = (i - 1) / 2;
-	}
-}
-
-static int collect_flow(void *ctx, const struct flow_stats *s)
-{
-	struct top_flows *t = ctx;
-	struct flow_record r;
-
-	r.s = *s;
-	flow_finish(&r.s, r.s.last_seen_ns);
-	r.close_type = flow_close_type(&r.s, END_FORCED);
-	if (t->n < t->limit) {
-		t->r[t->n++] = r;
-		heap_up(t, t->n - 1);
-	} else if (by_bytes_desc(&r, &t->r[0]) < 0) {
-		t->r[0] = r; /* larger than the smallest kept */
-		heap_down(t, 0);
-	}
-	return 0;
-}
-
-int exporter_flows_ndjson(struct export_state *st, unsigned int limit, char **out, size_t *len)
-{
-	struct top_flows t = { .limit = limit };
-	FILE *f;
-	size_t i;
-	int err;
-
-	t.r = malloc(limit * sizeof(*t.r));
-	if (!t.r)
-		return -ENOMEM;
-	err = st->engine->ops->for_each_flow(st->engine, collect_flow, &t);
-	if (err) {
-		free(t.r);
-		return err;
-	}
-	qsort(t.r, t.n, sizeof(*t.r), by_bytes_desc);
-	f = open_memstream(out, len);
-	if (!f) {
-		free(t.r);
-		return -errno;
-	}
-	pthread_mutex_lock(&st->lock); /* the socket view changes under it */
-	for (i = 0; i < t.n; i++) {
-		struct flow_socket fs;
-		int known = st->sv && sock_view_flow_socket(st->sv, &t.r[i].s.key, &fs);
-
-		flow_record_json(f, &t.r[i], known ? &fs : NULL);
-	}
-	pthread_mutex_unlock(&st->lock);
-	free(t.r);
-	return fclose(f) ? -errno : 0;
-}
-
-int exporter_l7_ndjson(struct export_state *st, unsigned int limit, char **out, size_t *len)
-{
-	FILE *f = open_memstream(out, len);
-	int err;
-
-	if (!f)
-		return -errno;
-	pthread_mutex_lock(&st->lock);
-	err = l7_sink_ndjson(&st->l7, limit, f);
-	pthread_mutex_unlock(&st->lock);
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	return NULL;
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code, const char *type,
@@ -377,6 +183,35 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned int code, c
 	return reply(c, code, "text/plain; charset=utf-8", strdup(text), strlen(text));
 }
 
+static const char *const job_types[] = {
+	[JOB_METRICS_TEXT] = "text/plain; version=0.0.4; charset=utf-8",
+	[JOB_METRICS_OPENMETRICS] = "application/openmetrics-text; version=1.0.0; charset=utf-8",
+	[JOB_FLOWS] = "application/x-ndjson",
+	[JOB_L7] = "application/x-ndjson",
+};
+
+/* The worker made the body: serve it (the response holds a reference to the page). */
+static enum MHD_Result reply_job(struct MHD_Connection *c, struct job *j)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (j->err)
+		return reply_text(c,
+				  j->err == -ESHUTDOWN ? MHD_HTTP_SERVICE_UNAVAILABLE
+						       : MHD_HTTP_INTERNAL_SERVER_ERROR,
+				  j->err == -ESHUTDOWN ? "stopping\n" : strerror(-j->err));
+	r = MHD_create_response_from_buffer_with_free_callback_cls(j->page->len, j->page->body,
+								   page_unref, j->page);
+	if (!r)
+		return MHD_NO;
+	j->page = NULL; /* the response's now */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, job_types[j->kind]);
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static const char landing[] =
     "<!DOCTYPE html><html><head><title>netobs-xdp</title></head><body>"
     "<h1>netobs-xdp</h1><ul>"
@@ -388,50 +223,184 @@ static const char landing[] =
     "<li><a href=\"/healthz\">/healthz</a>: liveness</li>"
     "</ul></body></html>\n";
 
+static int client_is_loopback(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	if (!sa)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return 0;
+}
+
+/* May this client use an endpoint set to @policy? */
+static int endpoint_allowed(struct MHD_Connection *c, enum endpoint_policy policy)
+{
+	return policy == ENDPOINT_ON || (policy == ENDPOINT_LOCAL && client_is_loopback(c));
+}
+
+/*
+ * TLS client certificates, as exporter-toolkit's client_auth_type asks: the
+ * handshake requested one (libmicrohttpd does with a trust list); here its
+ * presence and its chain are checked. 0 when allowed, else the reason.
+ */
+static const char *client_cert_refused(struct exporter *e, struct MHD_Connection *c)
+{
+	const struct web_config *w = e->o.web;
+	const union MHD_ConnectionInfo *ci;
+	unsigned int n = 0, status = 0;
+	gnutls_session_t s;
+
+	if (!w || !w->tls || w->client_auth == CLIENT_NO_CERT || w->client_auth == CLIENT_REQUEST)
+		return NULL;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return "no TLS session\n";
+	s = (gnutls_session_t)ci->tls_session;
+	gnutls_certificate_get_peers(s, &n);
+	if (!n)
+		return w->client_auth == CLIENT_VERIFY_IF_GIVEN
+			   ? NULL
+			   : "a client certificate is required\n";
+	if (w->client_auth == CLIENT_REQUIRE_ANY)
+		return NULL;
+	if (gnutls_certificate_verify_peers2(s, &status) || status)
+		return "the client certificate is not signed by the client CA\n";
+	return NULL;
+}
+
+/* Basic auth from the web config: NULL when allowed. */
+static int auth_refused(struct exporter *e, struct MHD_Connection *c)
+{
+	struct web_config *w = e->o.web;
+	char *user, *pass = NULL;
+	int ok;
+
+	if (!w || !w->n_users)
+		return 0;
+	user = MHD_basic_auth_get_username_password(c, &pass);
+	ok = user && pass && web_config_check(w, user, pass);
+	if (!ok)
+		log_ratelimited(LOG_WARN, "auth", "HTTP: a request with %s was refused\n",
+				user ? "a wrong user name or password" : "no credentials");
+	MHD_free(user);
+	MHD_free(pass);
+	return !ok;
+}
+
+static enum MHD_Result refuse_auth(struct MHD_Connection *c)
+{
+	static const char msg[] = "authentication required\n";
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	ret = MHD_queue_basic_auth_fail_response(c, "netobs-xdp", r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result healthz(struct exporter *e, struct MHD_Connection *c)
+{
+	char *body = NULL;
+	size_t len = 0;
+	int ok = exporter_health_text(e->st, &body, &len);
+
+	if (ok < 0)
+		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, strerror(-ok));
+	return reply(c, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+		     "text/plain; charset=utf-8", body, len);
+}
+
+static int parse_limit(struct MHD_Connection *c, unsigned int dflt, unsigned int *limit)
+{
+	const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	unsigned long v;
+	char *end;
+
+	*limit = dflt;
+	if (!lim)
+		return 0;
+	errno = 0;
+	v = strtoul(lim, &end, 10);
+	if (errno || *end || end == lim || !v || v > FLOWS_MAX_LIMIT || lim[0] == '-')
+		return -EINVAL;
+	*limit = v;
+	return 0;
+}
+
+/* Queue a job for the worker and suspend the connection until it is done. */
+static enum MHD_Result defer(struct exporter *e, struct MHD_Connection *c, void **con_cls,
+			     enum job_kind kind, unsigned int limit)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory\n");
+	j->c = c;
+	j->kind = kind;
+	j->limit = limit;
+	*con_cls = j;
+	MHD_suspend_connection(c);
+	pthread_mutex_lock(&e->lock);
+	if (e->tail)
+		e->tail->next = j;
+	else
+		e->head = j;
+	e->tail = j;
+	pthread_cond_signal(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+	return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_len, void **con_cls)
 {
 	struct exporter *e = cls;
-	char *body = NULL;
-	size_t len = 0;
-	int err;
+	const char *why;
+	unsigned int limit;
 
+	if (*con_cls) /* resumed: the worker has made the body */
+		return reply_job(c, *con_cls);
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
-	if (!strcmp(url, e->st->metrics_path)) {
+	if ((why = client_cert_refused(e, c)))
+		return reply_text(c, MHD_HTTP_FORBIDDEN, why);
+	/* Liveness answers without credentials: it says ok, or which interface is blind. */
+	if (!strcmp(url, "/healthz"))
+		return healthz(e, c);
+	if (auth_refused(e, c))
+		return refuse_auth(c);
+	if (!strcmp(url, e->o.metrics_path)) {
 		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-		int openmetrics = accept && strstr(accept, "application/openmetrics-text");
+		int om = accept && strstr(accept, "application/openmetrics-text");
 
-		err = exporter_metrics_text(e->st, openmetrics, &body, &len);
-		if (err)
-			return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, strerror(-err));
-		return reply(c, MHD_HTTP_OK,
-			     openmetrics
-				 ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
-				 : "text/plain; version=0.0.4; charset=utf-8",
-			     body, len);
+		return defer(e, c, con_cls, om ? JOB_METRICS_OPENMETRICS : JOB_METRICS_TEXT, 0);
 	}
 	if (!strcmp(url, "/flows") || !strcmp(url, "/l7")) {
-		const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-		unsigned long limit = url[1] == 'f' ? FLOWS_DEFAULT_LIMIT : L7_SINK_RECENT;
-		char *end;
+		int flows = url[1] == 'f';
 
-		if (lim) {
-			errno = 0;
-			limit = strtoul(lim, &end, 10);
-			if (errno || *end || end == lim || !limit || limit > FLOWS_MAX_LIMIT)
-				return reply_text(c, MHD_HTTP_BAD_REQUEST,
-						  "limit: a whole number from 1 to 10000\n");
-		}
-		err = url[1] == 'f' ? exporter_flows_ndjson(e->st, limit, &body, &len)
-				    : exporter_l7_ndjson(e->st, limit, &body, &len);
-		if (err)
-			return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, strerror(-err));
-		return reply(c, MHD_HTTP_OK, "application/x-ndjson", body, len);
+		if (!endpoint_allowed(c, flows ? e->o.flows : e->o.l7))
+			return reply_text(c, MHD_HTTP_FORBIDDEN,
+					  "this endpoint is off, or for local clients only "
+					  "(http.endpoints)\n");
+		if (parse_limit(c, flows ? FLOWS_DEFAULT_LIMIT : L7_SINK_RECENT, &limit))
+			return reply_text(c, MHD_HTTP_BAD_REQUEST,
+					  "limit: a whole number from 1 to 10000\n");
+		return defer(e, c, con_cls, flows ? JOB_FLOWS : JOB_L7, limit);
 	}
-	if (!strcmp(url, "/healthz"))
-		return reply_text(c, MHD_HTTP_OK, "ok\n");
 	if (!strcmp(url, "/"))
 		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", strdup(landing),
 			     strlen(landing));
@@ -439,88 +408,106 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			  "not found: try the metrics path, /flows, /l7, /healthz\n");
 }
 
-/* "HOST:PORT" or "[V6ADDR]:PORT", numeric only. */
-static int parse_listen(const char *listen, struct addrinfo **res)
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
 {
-	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
-				  .ai_socktype = SOCK_STREAM };
-	char host[128];
-	const char *port;
-	size_t hl;
+	struct job *j = *con_cls;
 
-	if (listen[0] == '[') {
-		const char *close = strchr(listen, ']');
-
-		if (!close || close[1] != ':')
-			return -EINVAL;
-		hl = close - listen - 1;
-		memcpy(host, listen + 1, hl < sizeof(host) ? hl : 0);
-		port = close + 2;
-	} else {
-		port = strrchr(listen, ':');
-		if (!port)
-			return -EINVAL;
-		hl = port - listen;
-		memcpy(host, listen, hl < sizeof(host) ? hl : 0);
-		port++;
-	}
-	if (hl >= sizeof(host) || !*port)
-		return -EINVAL;
-	host[hl] = 0;
-	return getaddrinfo(host, port, &hints, res) ? -EINVAL : 0;
+	if (!j)
+		return;
+	if (j->page)
+		page_unref(j->page);
+	free(j);
+	*con_cls = NULL;
 }
 
-int exporter_check_listen(const char *listen)
+/* libmicrohttpd's own messages are about clients (aborted, malformed): at most a few. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	struct addrinfo *ai = NULL;
+	char msg[256];
 
-	if (parse_listen(listen, &ai)) {
-		fprintf(stderr,
-			"netobs-xdp: --listen: '%s' is not HOST:PORT with a numeric address "
-			"(e.g. 127.0.0.1:9435, 0.0.0.0:9435 or [::1]:9435)\n",
-			listen);
-		return -EINVAL;
-	}
-	freeaddrinfo(ai);
-	return 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_ratelimited(LOG_INFO, "mhd", "HTTP: %s%s", msg,
+			msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
 }
 
-struct exporter *exporter_start(const char *listen, struct export_state *st)
+void http_opts_default(struct http_opts *o)
 {
-	struct exporter *e = calloc(1, sizeof(*e));
-	struct addrinfo *ai = NULL;
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	memset(o, 0, sizeof(*o));
+	o->metrics_path = "/metrics";
+	o->max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
+	o->max_per_ip = HTTP_DEFAULT_MAX_PER_IP;
+	o->idle_timeout_s = HTTP_DEFAULT_IDLE_TIMEOUT;
+	o->threads = HTTP_DEFAULT_THREADS;
+	o->flows = ENDPOINT_ON;
+	o->l7 = ENDPOINT_ON;
+}
 
+struct exporter *exporter_start(const struct http_opts *o, int listen_fd, struct export_state *st)
+{
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	const struct web_config *w = o->web;
+	struct MHD_OptionItem tls[5];
+	struct exporter *e;
+	int n = 0;
+
+	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
 	e->st = st;
-	if (parse_listen(listen, &ai)) {
-		pr_err("--listen: '%s' is not HOST:PORT (numeric, e.g. 127.0.0.1:9435 or "
-		       "[::1]:9435)\n",
-		       listen);
-		free(e);
-		errno = EINVAL;
-		return NULL;
+	e->o = *o;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->cond, NULL);
+	if (pthread_create(&e->worker, NULL, worker_main, e)) {
+		pr_err("HTTP: cannot start the worker thread\n");
+		goto fail;
 	}
-	if (ai->ai_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	e->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-				MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_END);
-	freeaddrinfo(ai);
+	e->worker_started = 1;
+	if (w && w->tls) {
+		flags |= MHD_USE_TLS;
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, w->cert_pem };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, w->key_pem };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+						    (void *)w->priorities };
+		if (w->ca_pem)
+			tls[n++] =
+			    (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, w->ca_pem };
+	}
+	tls[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	/* The logger first: libmicrohttpd says what it finds in the options that follow. */
+	e->d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, handle, e, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, e,
+	    MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    o->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout_s,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, e, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!e->d) {
-		pr_err("--listen %s: cannot serve HTTP there (address in use, or not local)\n",
-		       listen);
-		free(e);
-		errno = EADDRINUSE;
-		return NULL;
+		pr_err("HTTP: cannot serve on the listening socket%s\n",
+		       w && w->tls ? " (is the TLS key the certificate's?)" : "");
+		goto fail;
 	}
 	return e;
+fail:
+	exporter_stop(e);
+	return NULL;
 }
 
 void exporter_stop(struct exporter *e)
 {
 	if (!e)
 		return;
-	MHD_stop_daemon(e->d);
+	if (e->worker_started) {
+		/* Jobs still queued are answered "stopping", so no connection stays suspended. */
+		pthread_mutex_lock(&e->lock);
+		e->stop = 1;
+		pthread_cond_signal(&e->cond);
+		pthread_mutex_unlock(&e->lock);
+		pthread_join(e->worker, NULL);
+	}
+	if (e->d)
+		MHD_stop_daemon(e->d);
+	pthread_cond_destroy(&e->cond);
+	pthread_mutex_destroy(&e->lock);
 	free(e);
 }

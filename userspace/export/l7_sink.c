@@ -6,6 +6,7 @@
 #include "util/hash_bytes.h"
 #include "l7/record.h"
 #include "export/l7_sink.h"
+#include "export/prom_label.h"
 
 static const char *const status_classes[] = { "1xx", "2xx",   "3xx", "4xx",
 					      "5xx", "other", "ok",  "error" };
@@ -127,7 +128,7 @@ void l7_sink_add(struct l7_sink *s, const struct l7_record *r)
 
 	x->requests++;
 	x->errors += r->is_error;
-	s->errors[r->protocol] += r->is_error;
+	s->errors[r->protocol][r->side < L7_SIDES ? r->side : L7_SIDE_WIRE] += r->is_error;
 	metrics_hist_add(&s->duration[r->protocol], r->resp_ns - r->req_ns);
 	s->recent[s->head] = *r;
 	s->head = (s->head + 1) % L7_SINK_RECENT;
@@ -192,9 +193,9 @@ int l7_sink_ndjson(const struct l7_sink *s, unsigned int limit, FILE *out)
 
 void l7_sink_write_metrics(FILE *f, const struct l7_sink *s, int om)
 {
-	char l[192];
+	char l[1024], proc[PROM_LABEL_MAX(16)], pod[PROM_LABEL_MAX(128)];
 	__u32 i;
-	int p;
+	int p, side;
 
 	prom_head(f, "network_l7_requests_total", "counter",
 		  "L7 requests answered, by protocol, status class, the side that saw them "
@@ -205,15 +206,18 @@ void l7_sink_write_metrics(FILE *f, const struct l7_sink *s, int om)
 			"network_l7_requests_total{protocol=\"%s\",status_class=\"%s\",side=\"%s\","
 			"process=\"%s\",pod=\"%s\"} %llu\n",
 			l7_proto_name(s->req[i].protocol), status_classes[s->req[i].status_class],
-			l7_side_name(s->req[i].side), s->req[i].process, s->req[i].pod,
-			s->req[i].requests);
+			l7_side_name(s->req[i].side),
+			prom_label(proc, sizeof(proc), s->req[i].process),
+			prom_label(pod, sizeof(pod), s->req[i].pod), s->req[i].requests);
 	prom_head(f, "network_l7_errors_total", "counter",
 		  "L7 requests answered with an error: HTTP 4xx/5xx, MySQL/PostgreSQL/Redis "
-		  "error replies, DNS rcode other than NOERROR.",
+		  "error replies, DNS rcode other than NOERROR; by the side that saw them, so "
+		  "a host that runs both ends counts an error once per side.",
 		  om);
 	for (p = L7_NONE + 1; p < L7_PROTO_MAX; p++)
-		fprintf(f, "network_l7_errors_total{protocol=\"%s\"} %llu\n", l7_proto_name(p),
-			s->errors[p]);
+		for (side = 0; side < L7_SIDES; side++)
+			fprintf(f, "network_l7_errors_total{protocol=\"%s\",side=\"%s\"} %llu\n",
+				l7_proto_name(p), l7_side_name(side), s->errors[p][side]);
 	prom_head(f, "network_l7_request_duration_microseconds", "histogram",
 		  "Request to response, in microseconds.", om);
 	for (p = L7_NONE + 1; p < L7_PROTO_MAX; p++) {
@@ -227,7 +231,9 @@ void l7_sink_write_metrics(FILE *f, const struct l7_sink *s, int om)
 		  om);
 	for (i = 0; i < s->n_srt; i++) {
 		snprintf(l, sizeof(l), "protocol=\"%s\",process=\"%s\",pod=\"%s\"",
-			 l7_proto_name(s->srt[i].protocol), s->srt[i].process, s->srt[i].pod);
+			 l7_proto_name(s->srt[i].protocol),
+			 prom_label(proc, sizeof(proc), s->srt[i].process),
+			 prom_label(pod, sizeof(pod), s->srt[i].pod));
 		metrics_hist_write(f, "network_socket_srt_microseconds", l, &s->srt[i].h);
 	}
 	prom_head(f, "netobs_l7_label_folded_total", "counter",

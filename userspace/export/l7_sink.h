@@ -48,7 +48,7 @@ struct l7_sink {
 	__u32 cap; /* label sets per family before process and pod fold into "other" */
 	__u64 folded;
 	struct hist duration[L7_PROTO_MAX];
-	__u64 errors[L7_PROTO_MAX];
+	__u64 errors[L7_PROTO_MAX][L7_SIDES]; /* by enum l7_side */
 };
 
 int l7_sink_init(struct l7_sink *s, __u32 max_label_sets);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "export/metrics.h"
+#include "export/prom_label.h"
 #include "util/names.h"
 
 static __u32 key_hash(const struct series_key *k)
@@ -232,15 +233,16 @@ static int sent_dir(__u8 role)
 static void labels(char *buf, size_t len, const struct series_key *k)
 {
 	static const char *const roles[] = { "none", "client", "server" };
-	char ifname[IF_NAMESIZE] = "none";
+	char ifname[IF_NAMESIZE] = "none", esc[PROM_LABEL_MAX(IF_NAMESIZE)];
 	char port[8] = "other";
 
 	if (k->ifindex && !if_indextoname(k->ifindex, ifname))
 		snprintf(ifname, sizeof(ifname), "if%u", k->ifindex);
 	if (k->server_port)
 		snprintf(port, sizeof(port), "%u", k->server_port);
-	snprintf(buf, len, "interface=\"%s\",server_port=\"%s\",role=\"%s\"", ifname, port,
-		 roles[k->role < 3 ? k->role : 0]);
+	/* Interface names may hold quotes or backslashes: anyone with CAP_NET_ADMIN names them. */
+	snprintf(buf, len, "interface=\"%s\",server_port=\"%s\",role=\"%s\"",
+		 prom_label(esc, sizeof(esc), ifname), port, roles[k->role < 3 ? k->role : 0]);
 }
 
 void prom_head(FILE *f, const char *name, const char *type, const char *help, int openmetrics)

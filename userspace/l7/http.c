@@ -121,6 +121,43 @@ static void set_len(struct l7_msg *m, size_t hlen, long long body)
 	m->len = hlen && body >= 0 ? hlen + (__u64)body : 0;
 }
 
+/*
+ * A request target with its secrets taken out: each query value and the
+ * userinfo of an absolute URL become "?", names stay ("/login?user=?&token=?",
+ * "http://?@host/"), as Hubble redacts them.
+ */
+static void redact_url(char *s)
+{
+	char out[L7_REQUEST_MAX], *q, *scheme = strstr(s, "://");
+	size_t o = 0, i;
+
+	if (scheme) {
+		char *host = scheme + 3, *at = strchr(host, '@'), *slash = strchr(host, '/');
+
+		/* scheme://user:pass@host... -> scheme://?@host... */
+		if (at && (!slash || at < slash)) {
+			memmove(host + 1, at, strlen(at) + 1);
+			host[0] = '?';
+		}
+	}
+	q = strchr(s, '?');
+	if (!q)
+		return;
+	q++;
+	memcpy(out, s, (size_t)(q - s));
+	o = (size_t)(q - s);
+	for (i = 0; q[i] && o < sizeof(out) - 2;) {
+		out[o++] = q[i];
+		if (q[i++] != '=')
+			continue;
+		out[o++] = '?';
+		while (q[i] && q[i] != '&' && q[i] != ';' && q[i] != '#')
+			i++;
+	}
+	out[o] = 0;
+	memcpy(s, out, o + 1);
+}
+
 static int parse_request(const __u8 *p, size_t cap, __u64 len, struct l7_msg *m)
 {
 	int ml = method_len(p, cap);
@@ -188,9 +225,14 @@ static int parse_response(const __u8 *p, size_t cap, __u64 len, const struct l7_
 static int http_parse(struct l7_conn *c, int dir, const __u8 *p, size_t cap, __u64 len,
 		      const struct l7_pending *head, struct l7_msg *m)
 {
-	if (dir == DIR_C2S)
-		return parse_request(p, cap, len, m);
-	return parse_response(p, cap, len, head, m);
+	int r;
+
+	if (dir != DIR_C2S)
+		return parse_response(p, cap, len, head, m);
+	r = parse_request(p, cap, len, m);
+	if (r == L7P_MSG && !(c->opts && c->opts->keep_query))
+		redact_url(m->request);
+	return r;
 }
 
 const struct l7_proto_ops l7_http_ops = {

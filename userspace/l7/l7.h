@@ -45,6 +45,7 @@ enum l7_side {
 	L7_SIDE_WIRE = 0, /* on the wire (replay) */
 	L7_SIDE_CLIENT,	  /* at the client's socket */
 	L7_SIDE_SERVER,	  /* at the server's socket */
+	L7_SIDES,
 };
 
 enum l7_status_kind {
@@ -166,6 +167,7 @@ extern const struct l7_proto_ops l7_http_ops, l7_mysql_ops, l7_pgsql_ops, l7_red
 
 struct l7_options {
 	int show_sql_literals; /* default: literals masked with ? */
+	int keep_query;	       /* default: URL query values and userinfo redacted to ? */
 	__u32 snippet_bytes;   /* bytes of each segment looked at */
 	__u64 timeout_ns;      /* a request unanswered this long is dropped */
 };

@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 #include <sys/mount.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
@@ -664,6 +665,21 @@ static int fill_rings(struct sock_view *sv)
 	return 0;
 }
 
+/*
+ * getpid() is the agent's pid in its own PID namespace (a container's); the
+ * probes then compare in that namespace. PROC_PID_INIT_INO: the host's.
+ */
+static void set_self_pidns(struct sock_probes *skel)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == 0xEFFFFFFCU)
+		return;
+	skel->rodata->self_in_pidns = 1;
+	skel->rodata->self_pidns_dev = st.st_dev;
+	skel->rodata->self_pidns_ino = st.st_ino;
+}
+
 struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct sock_view_sink *s)
 {
 	struct sock_view *sv = calloc(1, sizeof(*sv));
@@ -692,6 +708,8 @@ struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct so
 	}
 	sv->skel->rodata->snippet_len = o->l7.snippet_bytes;
 	sv->skel->rodata->self_tgid = getpid();
+	set_self_pidns(sv->skel);
+	sv->skel->rodata->self_port = o->self_port;
 	err = create_rings(sv);
 	if (err)
 		goto fail;

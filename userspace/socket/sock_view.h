@@ -25,6 +25,7 @@ struct sock_view_opts {
 	const char *bundle_roots; /* OCI bundle directories for pod names (colon-separated) */
 	const char *proc_root;	  /* "/proc" */
 	const char *cgroup_root;  /* cgroup v2 mount for sockops; NULL: found in /proc/mounts */
+	__u16 self_port;	  /* the agent's HTTP port: connections to it are not traced */
 };
 
 #define SOCK_DEFAULT_BUNDLE_ROOTS                                                                  \

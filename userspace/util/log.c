@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -82,6 +83,54 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+#define RATE_KEYS 32
+
+static struct {
+	char key[48];
+	time_t since;
+	unsigned long held;
+} rate[RATE_KEYS];
+static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void log_ratelimited(enum log_level level, const char *key, const char *fmt, ...)
+{
+	time_t now = time(NULL);
+	unsigned long held = 0;
+	int i, slot = -1, say = 0;
+	va_list ap;
+
+	if (level > cur_level)
+		return;
+	pthread_mutex_lock(&rate_lock);
+	for (i = 0; i < RATE_KEYS && slot < 0; i++)
+		if (!strncmp(rate[i].key, key, sizeof(rate[i].key) - 1))
+			slot = i;
+	for (i = 0; i < RATE_KEYS && slot < 0; i++)
+		if (!rate[i].key[0])
+			slot = i;
+	if (slot < 0)
+		slot = 0; /* more kinds than slots: they share the first */
+	if (!rate[slot].key[0] || strncmp(rate[slot].key, key, sizeof(rate[slot].key) - 1) ||
+	    now - rate[slot].since >= LOG_RATE_SECONDS) {
+		held = rate[slot].held;
+		snprintf(rate[slot].key, sizeof(rate[slot].key), "%s", key);
+		rate[slot].since = now;
+		rate[slot].held = 0;
+		say = 1;
+	} else {
+		rate[slot].held++;
+	}
+	pthread_mutex_unlock(&rate_lock);
+	if (!say)
+		return;
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+	if (held)
+		log_msg(level, "(%lu more like the last line in the %d s before it)\n", held,
+			LOG_RATE_SECONDS);
+}
+
 /*
  * libbpf's and libxdp's warnings are mostly about feature probing and
  * fallbacks that we report in our own words; they show with -v.
@@ -106,8 +155,30 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return lib_print("libbpf", fmt, ap);
 }
 
+/*
+ * libxdp repeats its compatibility checks on every attach attempt (mode,
+ * interface): each distinct message is said once.
+ */
 static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
+	static __u32 seen[64];
+	static unsigned int n_seen;
+	char msg[512];
+	__u32 h = 2166136261U;
+	unsigned int i;
+	va_list copy;
+
+	if (cur_level < LOG_DEBUG)
+		return 0;
+	va_copy(copy, ap);
+	vsnprintf(msg, sizeof(msg), fmt, copy);
+	va_end(copy);
+	for (i = 0; msg[i]; i++)
+		h = (h ^ (unsigned char)msg[i]) * 16777619U;
+	for (i = 0; i < n_seen && i < 64; i++)
+		if (seen[i] == h)
+			return 0;
+	seen[n_seen++ % 64] = h;
 	return lib_print(NULL, fmt, ap); /* libxdp names itself in its messages */
 }
 
