@@ -8,12 +8,17 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 msg = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
 
-BUILD := build
+BUILD ?= build
+BIN_DIR ?= bin
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 INCLUDES := -Iinclude -I$(BUILD)
 
 BPF_CFLAGS := -target bpf -g -O2 -mcpu=v3 -Wall -Werror $(INCLUDES) -I$(ARCH_INC)
 CFLAGS ?= -g -O2
+# SAN=1: AddressSanitizer and UndefinedBehaviorSanitizer (make san builds that way, apart).
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+endif
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -Werror -std=gnu11 -D_GNU_SOURCE $(INCLUDES) -Iuserspace
 # wiretap (Wireshark's capture reader) has no pkg-config file of its own in Debian 12.
 WIRETAP_CFLAGS := -isystem /usr/include/wireshark $(shell pkg-config --cflags glib-2.0)
@@ -43,11 +48,11 @@ BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
 BENCH_BIN := $(BUILD)/tests/bench_wire
 TOOLS := $(BUILD)/tests/netem_fwd
 
-.PHONY: all test unit bench fuzz clean format check-format
+.PHONY: all test unit bench fuzz san clean format check-format
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: bin/netobs-xdp bin/netobs-trafficgen
+all: $(BIN_DIR)/netobs-xdp bin/netobs-trafficgen
 
 TG_SRCS := $(wildcard trafficgen/*.c)
 bin/netobs-trafficgen: $(TG_SRCS) trafficgen/tg.h
@@ -94,9 +99,9 @@ $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^ # afresh: a moved or removed source leaves no stale member
 
-bin/netobs-xdp: userspace/cli/netobs-xdp.c $(LIB)
+$(BIN_DIR)/netobs-xdp: userspace/cli/netobs-xdp.c $(LIB)
 	$(call msg,LD,$@)
-	@mkdir -p bin
+	@mkdir -p $(BIN_DIR)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
@@ -168,14 +173,45 @@ $(BUILD)/fuzz/fuzz_l7_$(1): tests/fuzz/fuzz_l7.c $(L7_PARSER_SRCS) $(wildcard us
 endef
 $(foreach p,$(FUZZ_PROTOS),$(eval $(call fuzz_rule,$(firstword $(subst :, ,$(p))),$(lastword $(subst :, ,$(p))))))
 
+# The wire engine (userspace build), the capture reader and the config files.
+FUZZ_WIRE_SRCS := userspace/wire/backend_user.c userspace/wire/sweep.c \
+	userspace/wire/flow_record.c userspace/util/names.c userspace/util/endpoint.c \
+	userspace/util/json_text.c userspace/util/utf8.c
+FUZZ_CONFIG_SRCS := userspace/cli/config.c userspace/util/yaml_load.c \
+	userspace/export/web_config.c
+FUZZ_BINS += $(BUILD)/fuzz/fuzz_wire $(BUILD)/fuzz/fuzz_pcap $(BUILD)/fuzz/fuzz_config
+
+$(BUILD)/fuzz/fuzz_wire: tests/fuzz/fuzz_wire.c $(FUZZ_WIRE_SRCS) $(WIRE_HDRS) $(USER_HDRS)
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_WIRE_SRCS) -ljansson -o $@
+
+$(BUILD)/fuzz/fuzz_pcap: tests/fuzz/fuzz_pcap.c userspace/wire/pcap_source.c $(USER_HDRS)
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(WIRETAP_CFLAGS) $< userspace/wire/pcap_source.c \
+		$(shell pkg-config --libs glib-2.0) -lwiretap -lwsutil -o $@
+
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) $(USER_HDRS)
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_CONFIG_SRCS) \
+		$(shell pkg-config --libs yaml-0.1 gnutls) -lcrypt -o $@
+
 fuzz: $(FUZZ_BINS)
 	$(Q)tests/fuzz/run-fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 unit: $(UNIT_BINS)
 
 test: bin/netobs-xdp bin/netobs-trafficgen $(UNIT_BINS) $(FUZZ_BINS) $(BPF_TEST_BINS) $(TOOLS) \
-	$(BUILD)/tests/bare_xdp.bpf.o $(BUILD)/tests/bench_fill
+	$(BUILD)/tests/bare_xdp.bpf.o $(BUILD)/tests/bench_fill san
 	$(Q)tests/run-tests.sh
+
+# The agent and the unit tests built with ASan and UBSan, in a tree of their own.
+SAN_BUILD := build/san
+san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(SAN_BUILD) BIN_DIR=$(SAN_BUILD)/bin \
+		$(SAN_BUILD)/bin/netobs-xdp $(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(UNIT_BINS))
 
 bench: bin/netobs-xdp bin/netobs-trafficgen $(BENCH_BIN) $(BUILD)/tests/bench_fill \
 	$(BUILD)/tests/flood $(BUILD)/tests/bench_l7

@@ -54,18 +54,28 @@ for src in tests/unit/test_*.c; do
 	t=$BUILD/tests/$(basename "$src" .c)
 	run_suite "unit: $(basename "$t")" "$t"
 done
-run_suite "fuzz: L7 parsers, a short pass (make fuzz runs longer)" tests/fuzz/run-fuzz.sh 5
-run_suite "bpf: concurrency and GSO" "$BUILD"/tests/test_concurrency
-run_suite "bpf: verdicts, untouched packets, table full, ring buffer" "$BUILD"/tests/test_datapath
-run_suite "bpf: socket probes (kprobe variants load, tracepoints see a loopback exchange)" \
-	"$BUILD"/tests/test_sock_probes
-
 mkdir -p "$BUILD/captures"
 if ! $PY tests/gen/gen_captures.py "$BUILD/captures"; then
 	echo "FAIL capture generator"
 	fail=$((fail + 1))
 	failed+=("capture generator")
 fi
+run_suite "fuzz: L7 parsers, wire engine, capture reader, configs; a short pass (make fuzz runs longer)" \
+	tests/fuzz/run-fuzz.sh 5
+# The same unit tests and replay tests built with ASan and UBSan (make san).
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for src in tests/unit/test_*.c; do
+	t=$BUILD/san/tests/$(basename "$src" .c)
+	run_suite "sanitizers (ASan, UBSan): $(basename "$t")" "$t"
+done
+run_suite "sanitizers (ASan, UBSan): replay, both engines" \
+	$PY tests/integration/test_replay.py "$BUILD"/san/bin/netobs-xdp "$BUILD/captures" "$SHARED"
+unset ASAN_OPTIONS UBSAN_OPTIONS
+run_suite "bpf: concurrency and GSO" "$BUILD"/tests/test_concurrency
+run_suite "bpf: verdicts, untouched packets, table full, ring buffer" "$BUILD"/tests/test_datapath
+run_suite "bpf: socket probes (kprobe variants load, tracepoints see a loopback exchange)" \
+	"$BUILD"/tests/test_sock_probes
+
 run_suite "replay: crafted, both engines, tshark, errors" \
 	$PY tests/integration/test_replay.py bin/netobs-xdp "$BUILD/captures" "$SHARED"
 run_suite "replay: L7 records as tshark's dissectors find them" \

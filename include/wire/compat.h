@@ -46,6 +46,19 @@ static inline long wire_loop(__u32 n, long (*cb)(__u32, void *), void *ctx)
 #endif
 
 /*
+ * Packet headers as the parser reads them. In BPF the plain structs: the
+ * verifier and the JIT take loads at any packet offset, and byte-wise loads
+ * would cost instructions on every packet. In C a header can sit at any
+ * offset of a frame (after a compressed PPP field, say): types of alignment
+ * 1 make the compiler load their fields safely (and keep UBSan quiet).
+ */
+#if defined(__bpf__)
+#define WIRE_HDR(type) type
+#else
+#define WIRE_HDR(type) type __attribute__((aligned(1)))
+#endif
+
+/*
  * Copy of a record too large for clang to inline as a BPF memcpy: 8-byte
  * words. Kept a loop: unrolled, its stores cost the verifier more on every
  * path that reaches them.

@@ -53,6 +53,11 @@ struct vlan_tag {
 	__be16 encap_proto;
 };
 
+typedef WIRE_HDR(struct ethhdr) wire_ethhdr;
+typedef WIRE_HDR(struct vlan_tag) wire_vlan_tag;
+typedef WIRE_HDR(struct iphdr) wire_iphdr;
+typedef WIRE_HDR(struct ipv6hdr) wire_ipv6hdr;
+
 struct pkt_info {
 	struct netobs_addr src;
 	struct netobs_addr dst;
@@ -171,8 +176,8 @@ static __always_inline int parse_mpls(void **pos, void *end, __u16 *proto)
 static __always_inline int parse_eth(void **pos, void *end, __u16 *eth_proto, __u8 *depth,
 				     __u32 *bound)
 {
-	struct ethhdr *eth = *pos;
-	struct vlan_tag *vlan;
+	wire_ethhdr *eth = *pos;
+	wire_vlan_tag *vlan;
 	__u16 proto;
 	int i, err = 0;
 
@@ -236,7 +241,7 @@ static __always_inline __u32 ip_length(__u32 claimed, __u32 frame_l3, __u32 boun
 static __always_inline int parse_ipv4(void **pos, void *end, struct pkt_info *p, __u32 frame_l3,
 				      __u32 bound, __u32 *l4_len)
 {
-	struct iphdr *ip = *pos;
+	wire_iphdr *ip = *pos;
 	__u32 ihl, tot;
 
 	if ((void *)(ip + 1) > end)
@@ -282,11 +287,13 @@ struct ipv6_ext {
 	__be16 frag_off; /* meaningful for the fragment header only */
 };
 
+typedef WIRE_HDR(struct ipv6_ext) wire_ipv6_ext;
+
 static __always_inline int parse_ipv6(void **pos, void *end, struct pkt_info *p, __u32 frame_l3,
 				      __u32 bound, __u32 *l4_len)
 {
-	struct ipv6hdr *ip6 = *pos;
-	struct ipv6_ext *ext;
+	wire_ipv6hdr *ip6 = *pos;
+	wire_ipv6_ext *ext;
 	__u32 plen, ext_len, walked = 0;
 	__u8 nh;
 	int i;

@@ -19,6 +19,9 @@
 
 #define TCP_OPT_SPACE 40
 
+typedef WIRE_HDR(struct tcphdr) wire_tcphdr;
+typedef WIRE_HDR(struct udphdr) wire_udphdr;
+
 struct tcp_opt_walk {
 	__u8 buf[TCP_OPT_SPACE];
 	__u32 off;
@@ -125,7 +128,7 @@ static __always_inline int parse_tcp_options(WIRE_CTX *ctx, __u32 off, __u32 len
 static __always_inline int parse_tcp(WIRE_CTX *ctx, void *data, void *end, __u32 off,
 				     struct pkt_info *p, __u32 l4_len)
 {
-	struct tcphdr *tcp = data + off;
+	wire_tcphdr *tcp = data + off;
 	__u32 doff;
 
 	if ((void *)(tcp + 1) > end)
@@ -149,7 +152,7 @@ static __always_inline int parse_tcp(WIRE_CTX *ctx, void *data, void *end, __u32
 static __always_inline int parse_udp(void *data, void *end, __u32 off, struct pkt_info *p,
 				     __u32 l4_len)
 {
-	struct udphdr *udp = data + off;
+	wire_udphdr *udp = data + off;
 	__u32 ulen;
 
 	if ((void *)(udp + 1) > end)

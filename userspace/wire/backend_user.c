@@ -166,15 +166,19 @@ static void user_frag_learn(const struct frag_key *k, const struct frag_ports *p
 	s->ports = *ports;
 }
 
+/* Queued records keep 8-byte alignment, as the ring buffer's do: a length word, then the record. */
+#define EVQ_ALIGN 8
+#define EVQ_SLOT(len) (EVQ_ALIGN + (((len) + EVQ_ALIGN - 1) & ~(size_t)(EVQ_ALIGN - 1)))
+
 static int user_emit(const void *data, size_t len)
 {
 	struct wire_user *w = cur;
 
-	if (w->evq_len + len + sizeof(__u32) > w->evq_cap) {
+	if (w->evq_len + EVQ_SLOT(len) > w->evq_cap) {
 		size_t cap = w->evq_cap ? w->evq_cap * 2 : 65536;
 		void *q;
 
-		while (cap < w->evq_len + len + sizeof(__u32))
+		while (cap < w->evq_len + EVQ_SLOT(len))
 			cap *= 2;
 		q = realloc(w->evq, cap);
 		if (!q)
@@ -182,9 +186,9 @@ static int user_emit(const void *data, size_t len)
 		w->evq = q;
 		w->evq_cap = cap;
 	}
-	*(__u32 *)((char *)w->evq + w->evq_len) = len;
-	memcpy((char *)w->evq + w->evq_len + sizeof(__u32), data, len);
-	w->evq_len += sizeof(__u32) + len;
+	*(__u64 *)((char *)w->evq + w->evq_len) = len;
+	memcpy((char *)w->evq + w->evq_len + EVQ_ALIGN, data, len);
+	w->evq_len += EVQ_SLOT(len);
 	return 0;
 }
 
@@ -248,10 +252,11 @@ static int user_poll(struct wire_backend *b)
 	int err = 0;
 
 	while (off < w->evq_len && !err) {
-		__u32 len = *(__u32 *)((char *)w->evq + off);
+		__u64 len = *(__u64 *)((char *)w->evq + off);
 
-		err = b->on_event ? b->on_event(b->event_ctx, (char *)w->evq + off + 4, len) : 0;
-		off += sizeof(__u32) + len;
+		err = b->on_event ? b->on_event(b->event_ctx, (char *)w->evq + off + EVQ_ALIGN, len)
+				  : 0;
+		off += EVQ_SLOT(len);
 	}
 	w->evq_len = 0;
 	return err;

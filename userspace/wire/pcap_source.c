@@ -188,13 +188,20 @@ int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, siz
 	gint64 offset;
 	int werr = 0;
 
-	while (wtap_read(s->w, &s->rec, &s->buf, &werr, &info, &offset)) {
-		const __u8 *d = ws_buffer_start_ptr(&s->buf);
-		__u32 caplen = s->rec.rec_header.packet_header.caplen;
-		__u32 len = s->rec.rec_header.packet_header.len;
-		int i = link_index(s->rec.rec_header.packet_header.pkt_encap);
+	for (;;) {
+		const __u8 *d;
+		__u32 caplen, len;
+		int i;
 		__u32 hlen;
 
+		/* A record's options block (pcapng) is the reader's to free before the next. */
+		wtap_rec_reset(&s->rec);
+		if (!wtap_read(s->w, &s->rec, &s->buf, &werr, &info, &offset))
+			break;
+		d = ws_buffer_start_ptr(&s->buf);
+		caplen = s->rec.rec_header.packet_header.caplen;
+		len = s->rec.rec_header.packet_header.len;
+		i = link_index(s->rec.rec_header.packet_header.pkt_encap);
 		if (s->rec.rec_type != REC_TYPE_PACKET)
 			continue;
 		s->records++;

@@ -332,8 +332,10 @@ int replay_run(const struct replay_opts *o)
 		rc = st.l7_err;
 		goto cleanup;
 	}
-	qsort(st.recs, st.n, sizeof(*st.recs), flow_record_cmp);
-	qsort(st.l7, st.l7_n, sizeof(*st.l7), l7_cmp);
+	if (st.n) /* qsort(NULL, 0) is undefined */
+		qsort(st.recs, st.n, sizeof(*st.recs), flow_record_cmp);
+	if (st.l7_n)
+		qsort(st.l7, st.l7_n, sizeof(*st.l7), l7_cmp);
 	if (o->format == REPLAY_TABLE)
 		flow_record_table_header(o->out);
 	for (i = 0; i < st.n; i++) {
