@@ -98,3 +98,15 @@ awk -v t="$ft" -v n="$N_FLOWS" 'BEGIN { printf "BENCH flows_endpoint_ms_%dk_flow
 hwm=$(awk '/VmHWM/ { print $2 }' /proc/$agent/status)
 awk -v k="$hwm" -v n="$N_FLOWS" 'BEGIN { printf "BENCH agent_rss_mb_%dk_flows %.1f MB\n", n / 1000, k / 1024 }'
 stop_agent
+
+# 100 concurrent scrapers for 10 s against a full default-size table.
+STORM_FLOWS=131072
+start_agent --max-flows $((STORM_FLOWS + 1000))
+ip netns exec ${NS}a $BUILD/tests/bench_fill ba0 "$STORM_FLOWS" >/dev/null
+storm=$(ip netns exec ${NS}a /usr/bin/python3 tests/bench/scrape_storm.py 127.0.0.1 "$PORT" 100 10)
+stop_agent
+echo "$storm" | /usr/bin/python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print("BENCH scrape_p99_ms_100_scrapers_131k_flows %.1f ms (p50 %.1f ms, %d requests, %d not answered)"
+      % (s["p99"] * 1000, s["p50"] * 1000, s["n"], s["bad"]))
