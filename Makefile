@@ -10,6 +10,9 @@ msg = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
 
 BUILD ?= build
 BIN_DIR ?= bin
+VERSION := $(shell cat VERSION)
+# The commit: from git, or COMMIT=... where there is no .git (a container build).
+COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 INCLUDES := -Iinclude -I$(BUILD)
 
@@ -20,10 +23,12 @@ ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 endif
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -Werror -std=gnu11 -D_GNU_SOURCE $(INCLUDES) -Iuserspace
+VERSION_CFLAGS := -DNETOBS_VERSION='"$(VERSION)"' -DNETOBS_COMMIT='"$(COMMIT)"' \
+	-DLIBXDP_VERSION='"$(shell pkg-config --modversion libxdp)"' 
 # wiretap (Wireshark's capture reader) has no pkg-config file of its own in Debian 12.
 WIRETAP_CFLAGS := -isystem /usr/include/wireshark $(shell pkg-config --cflags glib-2.0)
 LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd yaml-0.1 jansson glib-2.0 \
-	gnutls libcap libseccomp) -lwiretap -lwsutil -lcrypt -lelf -lz -lpthread
+	gnutls libcap libseccomp libsystemd) -lwiretap -lwsutil -lcrypt -lelf -lz -lpthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
 BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c kprobes/sock_probes.bpf.c
@@ -48,7 +53,7 @@ BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
 BENCH_BIN := $(BUILD)/tests/bench_wire
 TOOLS := $(BUILD)/tests/netem_fwd
 
-.PHONY: all test unit bench fuzz san clean format check-format
+.PHONY: all test unit bench fuzz san clean format check-format install FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -94,15 +99,22 @@ $(BUILD)/userspace/%.o: userspace/%.c $(SKELS) $(WIRE_HDRS) $(USER_HDRS)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/userspace/wire/pcap_source.o: CFLAGS += $(WIRETAP_CFLAGS)
+# Rebuilt when the commit changes, so the version it reports is the one built.
+$(BUILD)/userspace/export/render.o: CFLAGS += $(VERSION_CFLAGS)
+$(BUILD)/userspace/export/render.o: $(BUILD)/commit
+$(BUILD)/commit: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(VERSION) $(COMMIT)" | cmp -s - $@ || echo "$(VERSION) $(COMMIT)" > $@
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^ # afresh: a moved or removed source leaves no stale member
 
-$(BIN_DIR)/netobs-xdp: userspace/cli/netobs-xdp.c $(LIB)
+$(BIN_DIR)/netobs-xdp: userspace/cli/netobs-xdp.c $(LIB) $(BUILD)/commit
 	$(call msg,LD,$@)
 	@mkdir -p $(BIN_DIR)
-	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(VERSION_CFLAGS) $< $(LIB) $(LIBS) -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
 	$(call msg,CC,$@)
@@ -216,6 +228,23 @@ san:
 bench: bin/netobs-xdp bin/netobs-trafficgen $(BENCH_BIN) $(BUILD)/tests/bench_fill \
 	$(BUILD)/tests/flood $(BUILD)/tests/bench_l7
 	$(Q)tests/bench/run-bench.sh
+
+# FHS places, DESTDIR honoured: make install PREFIX=/usr DESTDIR=pkg
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+SBINDIR := $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR := $(PREFIX)/share/man
+install: bin/netobs-xdp
+	install -D -m 0755 bin/netobs-xdp $(DESTDIR)$(SBINDIR)/netobs-xdp
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|' deployments/systemd/netobs-xdp.service \
+		> $(DESTDIR)$(UNITDIR)/netobs-xdp.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/netobs-xdp.service
+	install -D -m 0644 deployments/config.yaml $(DESTDIR)$(SYSCONFDIR)/netobs-xdp/config.yaml
+	install -D -m 0644 deployments/systemd/netobs-xdp.default \
+		$(DESTDIR)$(SYSCONFDIR)/default/netobs-xdp
+	install -D -m 0644 docs/netobs-xdp.8 $(DESTDIR)$(MANDIR)/man8/netobs-xdp.8
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -6,3 +6,5 @@ cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends $(grep -v '^#' debian-packages.txt)
+# The deployment checks' npm packages, at the versions package-lock.json pins.
+npm ci --prefix ../tests/deploy --no-audit --no-fund

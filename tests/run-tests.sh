@@ -15,12 +15,13 @@ failed=()
 
 # Each suite prints its own results; count its checks from its closing lines.
 run_suite() {
-	local name=$1 out rc p f s
+	local name=$1 out rc p f s t0=$SECONDS
 	shift
 	echo "=== $name"
 	out=$("$@" 2>&1)
 	rc=$?
 	echo "$out"
+	echo "(took $((SECONDS - t0)) s)"
 	p=$(echo "$out" | grep -cE '^(PASS|\[       OK \])')
 	f=$(echo "$out" | grep -cE '^(FAIL|\[  FAILED  \] test_)')
 	s=$(echo "$out" | grep -cE '^SKIP')
@@ -97,6 +98,10 @@ run_suite "mirror port: equal flows, both endpoints' metrics" \
 	"$BUILD"/captures/ip_fragments_attributed.pcap \
 	"$BUILD"/captures/tcp_download_loss_at_client.pcap \
 	"$BUILD"/captures/hs_simultaneous_open.pcap
+run_suite "deployments: promtool, systemd-analyze, make install, kustomize and schemas, configs" \
+	tests/deploy/test_deploy.sh bin/netobs-xdp
+run_suite "container: the Dockerfile built and run with podman on a test veth" \
+	tests/deploy/test_container.sh
 # demo NAME WHAT: scripts/NAME.sh passes, or its output is shown.
 demo() {
 	if scripts/"$1".sh >"$BUILD/$1.log" 2>&1; then

@@ -31,8 +31,10 @@ CASES = [  # capture, protocol, oracle, tshark decode-as
 
 
 def ours(netobs, cap):
+    # Query strings kept: tshark shows them whole (the agent's default redacts them).
     p = subprocess.run([netobs, "-q", "replay", "--format", "json", "--sql-literals",
-                        "--snippet-bytes", "4096", cap], capture_output=True, text=True)
+                        "--keep-query", "--snippet-bytes", "4096", cap],
+                       capture_output=True, text=True)
     if p.returncode:
         raise RuntimeError("replay %s: %s" % (cap, p.stderr.strip()))
     return [r for r in map(json.loads, p.stdout.splitlines()) if r["record"] == "l7"]

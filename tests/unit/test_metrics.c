@@ -80,6 +80,38 @@ static void test_sent_received_by_role(void **state)
 		 "role=\"client\"} 1");
 	HAS(out, "network_tcp_close_total{interface=\"lo\",server_port=\"80\",role=\"client\","
 		 "close_type=\"normal\"} 1");
+	/* No live flow has an RTT sample: the gauges have no line, rather than a 0. */
+	assert_null(strstr(out, "network_tcp_rtt_max_microseconds{"));
+	assert_null(strstr(out, "network_tcp_srt_max_microseconds{"));
+	assert_non_null(strstr(out, "# TYPE network_tcp_rtt_max_microseconds gauge\n"));
+	free(out);
+	metrics_free(&t);
+}
+
+/* DeepFlow's establish failures, from the close types of ended flows. */
+static void test_establish_failures(void **state)
+{
+	static const int types[] = { CLOSE_SYN_NO_ANSWER, CLOSE_SYN_NO_ANSWER, CLOSE_SERVER_RESET,
+				     CLOSE_SYNACK_NO_ACK, CLOSE_ESTABLISH_RST, CLOSE_NORMAL };
+	struct metrics_table t;
+	struct flow_stats f = flow(5432, ROLE_CLIENT, 60, 0);
+	char *out;
+	size_t i;
+
+	assert_int_equal(metrics_init(&t, 16), 0);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		metrics_add_flow(&t, &f, types[i]);
+	/* A live flow with an RTT sample: the gauge has its value. */
+	f.side[DIR_C2S].ack_rtt.count = 1;
+	f.side[DIR_C2S].ack_rtt.min_ns = f.side[DIR_C2S].ack_rtt.max_ns = 1500;
+	metrics_add_flow(&t, &f, -1);
+	out = render(&t);
+	HAS(out, "network_tcp_server_establish_fail_total{interface=\"lo\",server_port=\"5432\","
+		 "role=\"client\"} 3");
+	HAS(out, "network_tcp_client_establish_fail_total{interface=\"lo\",server_port=\"5432\","
+		 "role=\"client\"} 2");
+	HAS(out, "network_tcp_rtt_max_microseconds{interface=\"lo\",server_port=\"5432\","
+		 "role=\"client\"} 1.500");
 	free(out);
 	metrics_free(&t);
 }
@@ -226,6 +258,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sent_received_by_role),
 		cmocka_unit_test(test_udp_families),
+		cmocka_unit_test(test_establish_failures),
 		cmocka_unit_test(test_histogram_buckets_inclusive),
 		cmocka_unit_test(test_cap_folds_into_other),
 		cmocka_unit_test(test_openmetrics_and_rates),

@@ -12,6 +12,7 @@
 
 #include <bpf/bpf.h>
 #include <linux/magic.h>
+#include <systemd/sd-daemon.h>
 
 #include "agent/agent.h"
 #include "agent/iface_lock.h"
@@ -311,7 +312,8 @@ int agent_run(const struct agent_opts *o)
 	struct privilege_opts priv = { .user = o->user, .no_seccomp = o->no_seccomp };
 	struct wire_bpf *w;
 	__u64 next_sweep = 0, next_watch = 0;
-	int i, rc = 1, err, listen_fd = -1;
+	uint64_t watchdog_us = 0;
+	int i, rc = 1, err, listen_fd = -1, watchdog = 0;
 	char why[256];
 
 	memset(&st, 0, sizeof(st));
@@ -386,6 +388,10 @@ int agent_run(const struct agent_opts *o)
 	pr_info("serving %s://%s%s, /flows, /l7 and /healthz\n",
 		o->http.web && o->http.web->tls ? "https" : "http", o->listen,
 		o->http.metrics_path);
+	/* systemd (Type=notify): ready once attached and serving; nothing without it. */
+	sd_notifyf(0, "READY=1\nSTATUS=watching %d interface%s, serving %s", st.n_att,
+		   st.n_att == 1 ? "" : "s", o->listen);
+	watchdog = sd_watchdog_enabled(0, &watchdog_us) > 0;
 
 	while (!stop_signal) {
 		if (reload_signal)
@@ -400,6 +406,9 @@ int agent_run(const struct agent_opts *o)
 		if (!err && mono_ns() >= next_watch) {
 			watch(&st);
 			next_watch = mono_ns() + AGENT_WATCH_NS;
+			if (watchdog) /* the loop runs: the watch period is far below any sane
+					 WatchdogSec */
+				sd_notify(0, "WATCHDOG=1");
 		}
 		if (err) {
 			pr_err("agent loop: %s\n", strerror(-err));
@@ -417,6 +426,7 @@ int agent_run(const struct agent_opts *o)
 	rc = 0;
 
 cleanup:
+	sd_notify(0, "STOPPING=1");
 	exporter_stop(ex);
 	if (listen_fd >= 0)
 		close(listen_fd);

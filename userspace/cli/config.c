@@ -37,7 +37,7 @@ void config_defaults(struct netobs_config *c)
 	c->sock_ringbuf_bytes = SOCK_DEFAULT_RINGBUF;
 }
 
-enum kind { K_MAP, K_STR, K_PATH, K_U32, K_POW2, K_SECONDS, K_CHOICE };
+enum kind { K_MAP, K_STR, K_OPTSTR, K_PATH, K_U32, K_POW2, K_SECONDS, K_CHOICE };
 
 struct key_spec {
 	const char *path; /* dotted, from the top */
@@ -55,7 +55,7 @@ static const char *const vantages[] = { "endpoint", "mirror", NULL };
 static const char *const booleans[] = { "false", "true", NULL };
 /* Stored as 1 for "false": the field is keep_query, the key says redact. */
 static const char *const redact[] = { "true", "false", NULL };
-static const char *const endpoint_policies[] = { "on", "off", "local", NULL };
+static const char *const endpoint_policies[] = { "true", "false", "local", NULL };
 static const char *const probe_modes[] = { "auto", "tracepoint", "kprobe", NULL };
 
 #define MAP(p)                                                                                     \
@@ -74,7 +74,7 @@ static const struct key_spec keys[] = {
 	KEY("http.listen", K_STR, listen, 0, 0, NULL, "HOST:PORT, e.g. 127.0.0.1:9435"),
 	KEY("http.metrics_path", K_PATH, metrics_path, 0, 0, NULL,
 	    "a path starting with /, e.g. /metrics"),
-	KEY("http.web_config", K_STR, web_config, 0, 0, NULL,
+	KEY("http.web_config", K_OPTSTR, web_config, 0, 0, NULL,
 	    "a web-config file (node_exporter's format: TLS, basic auth)"),
 	KEY("http.max_connections", K_U32, max_connections, 1, 100000, NULL,
 	    "a whole number from 1 to 100000"),
@@ -84,9 +84,9 @@ static const struct key_spec keys[] = {
 	    "a whole number of seconds from 1 to 3600"),
 	MAP("http.endpoints"),
 	KEY("http.endpoints.flows", K_CHOICE, endpoint_flows, 0, 0, endpoint_policies,
-	    "on, off, local (loopback clients only)"),
+	    "true, false, local (loopback clients only)"),
 	KEY("http.endpoints.l7", K_CHOICE, endpoint_l7, 0, 0, endpoint_policies,
-	    "on, off, local (loopback clients only)"),
+	    "true, false, local (loopback clients only)"),
 	MAP("ebpf"),
 	KEY("ebpf.perf_buffer_size", K_POW2, ringbuf_bytes, 4096, 1U << 30, NULL,
 	    "a power of two from 4096 to 1073741824 (bytes)"),
@@ -182,8 +182,10 @@ static int set_scalar(struct loader *l, const struct key_spec *k, const yaml_nod
 			    k->path, k->allowed ? k->allowed : "a number of seconds");
 	switch (k->kind) {
 	case K_STR:
+	case K_OPTSTR:
 	case K_PATH:
-		if (!*s || strlen(s) >= 128 || (k->kind == K_PATH && s[0] != '/'))
+		if ((!*s && k->kind != K_OPTSTR) || strlen(s) >= 128 ||
+		    (k->kind == K_PATH && s[0] != '/'))
 			return fail(l, v, "%s: '%s' is not allowed", k->path, s);
 		snprintf(field, 128, "%s", s);
 		return 0;
@@ -279,4 +281,45 @@ int config_load(const char *path, struct netobs_config *c, char *err, size_t err
 	}
 	yaml_document_delete(&l.doc);
 	return rc;
+}
+
+static void print_value(FILE *out, const struct key_spec *k, const struct netobs_config *c)
+{
+	const char *field = (const char *)c + k->off;
+
+	switch (k->kind) {
+	case K_STR:
+	case K_OPTSTR:
+	case K_PATH:
+		fprintf(out, "\"%s\"", field);
+		break;
+	case K_CHOICE:
+		fprintf(out, "%s", k->choices[*(const int *)field]);
+		break;
+	case K_SECONDS:
+		fprintf(out, "%llu", (unsigned long long)(*(const __u64 *)field / NS_PER_SEC));
+		break;
+	default:
+		fprintf(out, "%u", *(const __u32 *)field);
+		break;
+	}
+}
+
+void config_print(FILE *out, const struct netobs_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		const char *p = keys[i].path, *leaf = strrchr(p, '.');
+		int depth = 0;
+
+		for (; *p; p++)
+			depth += *p == '.';
+		fprintf(out, "%*s%s:", depth * 2, "", leaf ? leaf + 1 : keys[i].path);
+		if (keys[i].kind != K_MAP) {
+			fputc(' ', out);
+			print_value(out, &keys[i], c);
+		}
+		fputc('\n', out);
+	}
 }

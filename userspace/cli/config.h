@@ -4,6 +4,7 @@
 #define NETOBS_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "agent/attach.h"
 #include "util/log.h"
@@ -42,5 +43,8 @@ void config_defaults(struct netobs_config *c);
  * one line in @err naming the file, line, key and what is allowed.
  */
 int config_load(const char *path, struct netobs_config *c, char *err, size_t errlen);
+
+/* The settings in config.yaml form, every key with its value (--check-config). */
+void config_print(FILE *out, const struct netobs_config *c);
 
 #endif /* NETOBS_CONFIG_H */

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/utsname.h>
+
+#include <bpf/libbpf.h>
+
 #include "agent/agent.h"
 #include "agent/attach.h"
 #include "agent/iface_lock.h"
@@ -20,64 +24,105 @@
 
 static void usage(FILE *out)
 {
+	fprintf(out,
+		"usage: netobs-xdp [-v|-q] COMMAND ...\n"
+		"\n"
+		"commands (netobs-xdp COMMAND --help for each one's options):\n"
+		"  attach IFACE...    watch interfaces (XDP ingress, TC egress) and serve metrics\n"
+		"                     until SIGINT/SIGTERM, then detach\n"
+		"  detach IFACE...    remove netobs-xdp's programs left on interfaces\n"
+		"  status             list interfaces with netobs-xdp programs\n"
+		"  replay CAPTURE     run a capture through the wire engine, or into an interface\n"
+		"  version            the version, the commit and the libraries it was built with\n"
+		"\n"
+		"  -v  debug output (includes libbpf's)   -q  errors only   --version\n");
+}
+
+static void usage_attach(FILE *out)
+{
 	fprintf(
 	    out,
-	    "usage: netobs-xdp [-v|-q] COMMAND ...\n"
-	    "\n"
-	    "commands:\n"
-	    "  attach IFACE... [options]  watch interfaces (XDP ingress, TC egress) and serve\n"
-	    "                             metrics until SIGINT/SIGTERM, then detach\n"
-	    "      --config FILE          config.yaml; the flags below override it\n"
-	    "      --mode native|generic|auto  XDP mode (default auto: native, else generic)\n"
-	    "      --vantage endpoint|mirror   endpoint (default): the host's own traffic, XDP\n"
-	    "                             ingress and TC egress; mirror: a SPAN/TAP port, both\n"
-	    "                             directions on ingress, each flow counted under\n"
-	    "                             role=\"client\" and role=\"server\" as its two\n"
-	    "                             endpoints would count it\n"
-	    "      --listen HOST:PORT     HTTP address for /metrics, /flows, /healthz\n"
-	    "                             (default %s)\n"
-	    "      --max-label-sets N     label sets (interface, server port, role) before\n"
-	    "                             new server ports fold into \"other\" (default %d)\n"
-	    "      --sampling-rate PCT    track PCT %% of flows (by 5-tuple hash; default 100)\n"
-	    "      --pin                  keep programs, maps and counters pinned in\n"
-	    "                             %s when stopping; the next --pin agent\n"
-	    "                             takes over without losing counts\n"
-	    "      --max-flows N, --timeout STATE=SEC   as for replay\n"
-	    "      --no-socket-view       wire view only: no socket probes, L7 records or\n"
-	    "                             process context\n"
-	    "      --probes auto|tracepoint|kprobe  socket probe hooks (default auto: each\n"
-	    "                             probe's tracepoint, else its kprobe)\n"
-	    "      --snippet-bytes N, --sql-literals, --keep-query    as for replay\n"
-	    "      --web-config FILE      TLS and basic auth, in node_exporter's web-config\n"
-	    "                             format (also http.web_config)\n"
-	    "      --user NAME            run as NAME once attached and bound\n"
-	    "      --no-seccomp           no system-call allowlist once started\n"
-	    "  detach [--force] IFACE...  remove netobs-xdp's programs left on interfaces\n"
-	    "                             (and the pinned state, once none are left); an\n"
-	    "                             interface a running agent owns only with --force\n"
-	    "  status                     list interfaces with netobs-xdp programs\n"
-	    "\n"
-	    "  replay [options] CAPTURE   run a pcap/pcapng capture through the wire engine\n"
-	    "      --format table|json    output: a table (default) or NDJSON flow and L7\n"
-	    "                             records\n"
-	    "      --no-l7                flows only: no L7 (HTTP, MySQL, PostgreSQL, Redis,\n"
-	    "                             DNS) records\n"
-	    "      --snippet-bytes N      payload bytes of each segment the L7 parsers read\n"
-	    "                             (16-%d, default %d)\n"
-	    "      --sql-literals         keep SQL literals (default: masked as ?)\n"
-	    "      --keep-query           keep URL query values and userinfo (default: ?)\n"
-	    "      --engine auto|bpf|user BPF programs via BPF_PROG_TEST_RUN (auto falls back\n"
-	    "                             to the userspace build of the same engine)\n"
-	    "      --max-flows N          flow table size (default %u)\n"
-	    "      --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
-	    "      --sampling-rate PCT    as for attach\n"
-	    "  replay --iface IFACE [--speed X | --topspeed] CAPTURE\n"
-	    "                             send the capture's frames out of IFACE, at its own\n"
-	    "                             pace (or X times it, or as fast as possible)\n"
-	    "\n"
-	    "  -v  debug output (includes libbpf's)   -q  errors only\n",
-	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, AGENT_PIN_DIR, L7_SNIPPET_MAX,
-	    L7_SNIPPET_DEFAULT, WIRE_DEFAULT_MAX_FLOWS);
+	    "usage: netobs-xdp attach IFACE... [options]\n"
+	    "  --config FILE          config.yaml; the flags below override it\n"
+	    "  --check-config         read and check the config and flags, print the settings\n"
+	    "                         in effect, and exit (nothing is loaded or attached)\n"
+	    "  --mode native|generic|auto  XDP mode (default auto: native, else generic)\n"
+	    "  --vantage endpoint|mirror   endpoint (default): the host's own traffic, XDP\n"
+	    "                         ingress and TC egress; mirror: a SPAN/TAP port, both\n"
+	    "                         directions on ingress, each flow counted under\n"
+	    "                         role=\"client\" and role=\"server\" as its two endpoints\n"
+	    "                         would count it\n"
+	    "  --listen HOST:PORT     HTTP address for /metrics, /flows, /l7, /healthz (default\n"
+	    "                         %s; also :PORT and [V6ADDR]:PORT)\n"
+	    "  --web-config FILE      TLS and basic auth, in node_exporter's web-config format\n"
+	    "                         (also http.web_config)\n"
+	    "  --max-label-sets N     label sets (interface, server port, role) before new\n"
+	    "                         server ports fold into \"other\" (default %d)\n"
+	    "  --sampling-rate PCT    track PCT %% of flows (by 5-tuple hash; default 100)\n"
+	    "  --max-flows N          flow table size (default %u)\n"
+	    "  --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
+	    "  --pin                  keep programs, maps and counters pinned in %s\n"
+	    "                         when stopping; the next --pin agent takes over\n"
+	    "  --no-socket-view       wire view only: no socket probes, L7 records or process\n"
+	    "                         context\n"
+	    "  --probes auto|tracepoint|kprobe  socket probe hooks (default auto: each probe's\n"
+	    "                         tracepoint, else its kprobe)\n"
+	    "  --snippet-bytes N      payload bytes of each call the L7 parsers read (16-%d,\n"
+	    "                         default %d)\n"
+	    "  --sql-literals         keep SQL literals (default: masked as ?)\n"
+	    "  --keep-query           keep URL query values and userinfo (default: ?)\n"
+	    "  --user NAME            run as NAME once attached and bound\n"
+	    "  --no-seccomp           no system-call allowlist once started\n",
+	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS,
+	    AGENT_PIN_DIR, L7_SNIPPET_MAX, L7_SNIPPET_DEFAULT);
+}
+
+static void usage_replay(FILE *out)
+{
+	fprintf(
+	    out,
+	    "usage: netobs-xdp replay [options] CAPTURE      (CAPTURE: a file, or - for stdin)\n"
+	    "       netobs-xdp replay --iface IFACE [--speed X | --topspeed] CAPTURE\n"
+	    "  --format table|json    a table (default) or NDJSON flow and L7 records\n"
+	    "  --engine auto|bpf|user BPF programs via BPF_PROG_TEST_RUN (auto falls back to\n"
+	    "                         the userspace build of the same engine)\n"
+	    "  --no-l7                flows only: no L7 (HTTP, MySQL, PostgreSQL, Redis, DNS)\n"
+	    "                         records\n"
+	    "  --max-flows N          flow table size (default %u)\n"
+	    "  --timeout STATE=SEC    established, closing_rst, opening, closed_fin, udp\n"
+	    "  --sampling-rate PCT    track PCT %% of flows\n"
+	    "  --snippet-bytes N      payload bytes of each segment the L7 parsers read\n"
+	    "                         (16-%d, default %d)\n"
+	    "  --sql-literals         keep SQL literals (default: masked as ?)\n"
+	    "  --keep-query           keep URL query values and userinfo (default: ?)\n"
+	    "  --iface IFACE          send the capture's frames out of IFACE instead, at its\n"
+	    "                         own pace, --speed X times it, or --topspeed\n",
+	    WIRE_DEFAULT_MAX_FLOWS, L7_SNIPPET_MAX, L7_SNIPPET_DEFAULT);
+}
+
+static void usage_detach(FILE *out)
+{
+	fprintf(out,
+		"usage: netobs-xdp detach [--force] IFACE...\n"
+		"  remove netobs-xdp's programs from the interfaces (and the pinned state,\n"
+		"  once none are left); an interface a running agent owns only with --force\n");
+}
+
+static void usage_status(FILE *out)
+{
+	fprintf(out, "usage: netobs-xdp status\n"
+		     "  list the interfaces netobs-xdp programs are attached to\n");
+}
+
+/* Version, commit and what it was built with; the kernel it runs on. */
+static int cmd_version(void)
+{
+	struct utsname u;
+
+	uname(&u);
+	printf("netobs-xdp %s (commit %s)\nlibbpf %s, libxdp %s (built with), kernel %s\n",
+	       NETOBS_VERSION, NETOBS_COMMIT, libbpf_version_string(), LIBXDP_VERSION, u.release);
+	return 0;
 }
 
 /* One choice out of a list; the error names the flag and the allowed values. */
@@ -297,10 +342,10 @@ static int cmd_replay(int argc, char **argv)
 			pacing++;
 			break;
 		case 'h':
-			usage(stdout);
+			usage_replay(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			usage_replay(stderr);
 			return 2;
 		}
 	}
@@ -372,6 +417,7 @@ static int cmd_attach(int argc, char **argv)
 		{ "web-config", required_argument, NULL, 'W' },
 		{ "user", required_argument, NULL, 'U' },
 		{ "no-seccomp", no_argument, NULL, 'Z' },
+		{ "check-config", no_argument, NULL, 'C' },
 		ENGINE_OPTIONS,
 		L7_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
@@ -395,7 +441,7 @@ static int cmd_attach(int argc, char **argv)
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	char err[512];
-	int c, i;
+	int c, i, check_only = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -443,15 +489,18 @@ static int cmd_attach(int argc, char **argv)
 				return 2;
 			flag.label_sets = 1;
 			break;
+		case 'C':
+			check_only = 1;
+			break;
 		case 'h':
-			usage(stdout);
+			usage_attach(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			usage_attach(stderr);
 			return 2;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !check_only) {
 		fprintf(stderr, "netobs-xdp: attach: name at least one interface\n");
 		return 2;
 	}
@@ -496,6 +545,15 @@ static int cmd_attach(int argc, char **argv)
 	if (log_get_level() != LOG_DEBUG && log_get_level() != LOG_ERROR)
 		log_set_level(cfg.log_level); /* -v and -q win over the file */
 	log_set_json(cfg.log_json);
+	if (check_only) {
+		/* Every check a start makes before it touches the kernel has passed. */
+		printf("# netobs-xdp attach --check-config: the settings in effect (%s%s)\n",
+		       config_path ? "flags over " : "defaults and flags",
+		       config_path ? config_path : "");
+		config_print(stdout, &cfg);
+		web_config_free(&web);
+		return 0;
+	}
 
 	wire_options_default(&o.wire);
 	o.mode = cfg.mode;
@@ -541,6 +599,10 @@ static int cmd_detach(int argc, char **argv)
 {
 	int i, n, rc = 0, force = 0, first = 1, holder;
 
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage_detach(stdout);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--force")) {
 		force = 1;
 		first = 2;
@@ -598,6 +660,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			return cmd_version();
 		} else {
 			fprintf(stderr, "netobs-xdp: unknown option '%s'\n", argv[i]);
 			usage(stderr);
@@ -615,10 +679,19 @@ int main(int argc, char **argv)
 		return cmd_attach(argc - i, argv + i);
 	if (!strcmp(argv[i], "detach"))
 		return cmd_detach(argc - i, argv + i);
-	if (!strcmp(argv[i], "status"))
+	if (!strcmp(argv[i], "status")) {
+		if (argc - i > 1 &&
+		    (!strcmp(argv[i + 1], "-h") || !strcmp(argv[i + 1], "--help"))) {
+			usage_status(stdout);
+			return 0;
+		}
 		return cmd_status();
+	}
+	if (!strcmp(argv[i], "version"))
+		return cmd_version();
 	fprintf(stderr,
-		"netobs-xdp: unknown command '%s' (commands: attach, detach, status, replay)\n",
+		"netobs-xdp: unknown command '%s' (commands: attach, detach, status, replay, "
+		"version)\n",
 		argv[i]);
 	return 2;
 }

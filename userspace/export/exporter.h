@@ -6,7 +6,7 @@
 #include "export/render.h"
 #include "export/web_config.h"
 
-/* Who may use /flows and /l7 (http.endpoints). */
+/* Who may use /flows and /l7 (http.endpoints: true, false, local). */
 enum endpoint_policy {
 	ENDPOINT_ON = 0,
 	ENDPOINT_OFF,

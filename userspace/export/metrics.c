@@ -286,6 +286,7 @@ static void family(FILE *f, const struct metrics_table *t, const char *name, con
 static void family_us(FILE *f, const struct metrics_table *t, const char *name, const char *type,
 		      const char *help, series_value val, int arg)
 {
+	int gauge = !strcmp(type, "gauge");
 	char l[192];
 	__u32 i;
 
@@ -294,6 +295,12 @@ static void family_us(FILE *f, const struct metrics_table *t, const char *name, 
 		__u64 ns = val(&t->s[i], arg);
 
 		if (t->s[i].key.proto != fam_proto)
+			continue;
+		/*
+		 * The gauges are over live flows' samples: none, no line (a 0 would
+		 * read as a real latency). A sample is never 0 ns on the live clock.
+		 */
+		if (gauge && !ns)
 			continue;
 		labels(l, sizeof(l), &t->s[i].key);
 		fprintf(f, "%s{%s} %llu.%03llu\n", name, l, ns / 1000, ns % 1000);
@@ -379,6 +386,17 @@ static __u64 v_half_close(const struct series *s, int unused)
 {
 	return s->closed_by_type[CLOSE_CLIENT_HALF_CLOSE] +
 	       s->closed_by_type[CLOSE_SERVER_HALF_CLOSE];
+}
+
+/* DeepFlow's establish failures, by the side that failed the handshake. */
+static __u64 v_client_establish_fail(const struct series *s, int unused)
+{
+	return s->closed_by_type[CLOSE_SYNACK_NO_ACK] + s->closed_by_type[CLOSE_ESTABLISH_RST];
+}
+
+static __u64 v_server_establish_fail(const struct series *s, int unused)
+{
+	return s->closed_by_type[CLOSE_SYN_NO_ANSWER] + s->closed_by_type[CLOSE_SERVER_RESET];
 }
 
 #define OFF(field) ((int)offsetof(struct series, field))
@@ -512,6 +530,14 @@ void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_
 	       "SYNs the client sent again.", v_field, OFF(syn_repeat));
 	family(f, t, "network_tcp_server_synack_repeat_total", "counter",
 	       "SYN-ACKs the server sent again.", v_field, OFF(synack_repeat));
+	family(f, t, "network_tcp_client_establish_fail_total", "counter",
+	       "Handshakes the client side failed: a SYN-ACK never acknowledged (synack_no_ack) "
+	       "or reset during the handshake (establish_rst).",
+	       v_client_establish_fail, 0);
+	family(f, t, "network_tcp_server_establish_fail_total", "counter",
+	       "Handshakes the server side failed: a SYN never answered (syn_no_answer) or "
+	       "refused (server_reset).",
+	       v_server_establish_fail, 0);
 	family(f, t, "network_tcp_server_queue_overflow_total", "counter",
 	       "Flows ended as queue_overflow (SYN-ACK repeated after the client's ACK).", v_close,
 	       CLOSE_QUEUE_OVERFLOW);

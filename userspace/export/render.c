@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
+
+#include <bpf/libbpf.h>
 
 #include "export/prom_label.h"
 #include "export/render.h"
@@ -131,6 +134,9 @@ static void socket_metrics(FILE *f, struct export_state *st)
 
 int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, size_t *len)
 {
+	char kernel[PROM_LABEL_MAX(sizeof(((struct utsname *)0)->release))];
+	struct utsname uts;
+
 	struct wire_backend *b = st->engine;
 	struct metrics_table viewbuf, *view = &viewbuf;
 	__u64 cnt[CNT_MAX];
@@ -138,6 +144,7 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 	FILE *f;
 	int i, err;
 
+	uname(&uts);
 	pthread_mutex_lock(&scrape_lock);
 	om = openmetrics;
 	err = b->ops->counters(b, cnt);
@@ -152,6 +159,14 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 		goto unlock;
 	}
 
+	metric_head(f, "netobs_build_info", "gauge",
+		    "1, with the agent's version and commit, the libbpf and libxdp it was built "
+		    "with, and the kernel it runs on.");
+	fprintf(f,
+		"netobs_build_info{version=\"%s\",commit=\"%s\",libbpf=\"%s\",libxdp=\"%s\","
+		"kernel=\"%s\"} 1\n",
+		NETOBS_VERSION, NETOBS_COMMIT, libbpf_version_string(), LIBXDP_VERSION,
+		prom_label(kernel, sizeof(kernel), uts.release));
 	metric_head(f, "netobs_program_runs_total", "counter",
 		    "Packets the XDP and TC programs ran on.");
 	fprintf(f, "netobs_program_runs_total %llu\n", cnt[CNT_PACKETS]);
