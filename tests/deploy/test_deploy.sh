@@ -4,7 +4,8 @@
 # rules and the rules' unit tests), systemd-analyze (verify, security score)
 # on the unit as `make install` lays it out, kubectl kustomize and the
 # Kubernetes schemas (tests/deploy/validate_k8s.mjs) for every overlay, and
-# the agent's own --check-config on every config file shipped.
+# the agent's own --check-config on every config file shipped; the Grafana
+# dashboards against @grafana/schema's types and the PromQL grammar.
 # usage: test_deploy.sh NETOBS_XDP
 set -u
 cd "$(dirname "$0")/../.."
@@ -113,5 +114,19 @@ else
 			fail "$k: the ConfigMap's config.yaml"
 		fi
 	done
+fi
+
+# Grafana: the dashboards are what scripts/make-dashboards.py writes, and
+# each type-checks and has only queries the PromQL grammar accepts.
+mkdir -p "$work/dash"
+if /usr/bin/python3 scripts/make-dashboards.py "$work/dash" &&
+	diff -r "$work/dash" deployments/grafana/dashboards >"$work/d.log"; then
+	pass "deployments/grafana/dashboards are scripts/make-dashboards.py's output"
+else
+	head -20 "$work/d.log"
+	fail "deployments/grafana/dashboards differ from scripts/make-dashboards.py's output"
+fi
+if [ -d tests/deploy/node_modules ]; then
+	node tests/deploy/check_dashboards.mjs deployments/grafana/dashboards/*.json || rc=1
 fi
 exit $rc
