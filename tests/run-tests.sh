@@ -100,6 +100,8 @@ run_suite "mirror port: equal flows, both endpoints' metrics" \
 	"$BUILD"/captures/hs_simultaneous_open.pcap
 run_suite "deployments: promtool, systemd-analyze, make install, kustomize and schemas, configs" \
 	tests/deploy/test_deploy.sh bin/netobs-xdp
+run_suite "dashboards: every panel's query answered by Prometheus from a live agent" \
+	$PY tests/deploy/test_dashboards_live.py bin/netobs-xdp "$BUILD/captures" "$BUILD/dashboards"
 run_suite "container: the Dockerfile built and run with podman on a test veth" \
 	tests/deploy/test_container.sh
 # demo NAME WHAT: scripts/NAME.sh passes, or its output is shown.
