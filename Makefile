@@ -53,7 +53,7 @@ BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
 BENCH_BIN := $(BUILD)/tests/bench_wire
 TOOLS := $(BUILD)/tests/netem_fwd
 
-.PHONY: all test unit bench fuzz san clean format check-format install FORCE
+.PHONY: dashboards-preview all test unit bench fuzz san clean format check-format install FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -235,6 +235,13 @@ SYSCONFDIR ?= /etc
 SBINDIR := $(PREFIX)/sbin
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 MANDIR := $(PREFIX)/share/man
+# PNGs of every dashboard from a live agent and a real Prometheus (root).
+dashboards-preview: bin/netobs-xdp
+	/usr/bin/python3 tests/gen/gen_captures.py $(BUILD)/captures
+	/usr/bin/python3 tests/deploy/test_dashboards_live.py bin/netobs-xdp $(BUILD)/captures \
+		$(BUILD)/dashboards
+	/usr/bin/python3 scripts/dashboards-preview.py $(BUILD)/dashboards/results.json docs/dashboards
+
 install: bin/netobs-xdp
 	install -D -m 0755 bin/netobs-xdp $(DESTDIR)$(SBINDIR)/netobs-xdp
 	install -d $(DESTDIR)$(UNITDIR)

@@ -53,9 +53,9 @@ def substitute(expr):
     return expr
 
 
-def query(expr):
-    url = "http://127.0.0.1:%d/api/v1/query?%s" % (
-        PROM_PORT, urllib.parse.urlencode({"query": expr}))
+def query(expr, api="query", **args):
+    url = "http://127.0.0.1:%d/api/v1/%s?%s" % (
+        PROM_PORT, api, urllib.parse.urlencode(dict(query=expr, **args)))
     p = sh("curl", "-s", url, ns=NS_A)
     try:
         return json.loads(p.stdout)
@@ -141,8 +141,12 @@ def main():
                 for t in p["targets"]:
                     r = query(substitute(t["expr"]))
                     series = r.get("data", {}).get("result", []) if r.get("status") == "success" else []
+                    now = time.time()
+                    rng = query(substitute(t["expr"]), "query_range", start=now - 20, end=now,
+                                step=1)
                     got.append({"expr": t["expr"], "legend": t.get("legendFormat", ""),
-                                "series": series, "error": r.get("error")})
+                                "series": series, "error": r.get("error"),
+                                "range": rng.get("data", {}).get("result", [])})
                     if not series:
                         empty.append("%s [%s]: %s" % (p["title"], t["refId"], r.get("error") or "no series"))
                     elif p["title"] not in ZERO_IS_RIGHT and all(
