@@ -225,7 +225,8 @@ int pcap_source_next(struct pcap_source *s, struct pcap_frame *f, char *err, siz
 		}
 		f->len = to_ethernet(s, d + hlen, caplen - hlen,
 				     link_proto(link_types[i].encap, d, d + hlen, caplen - hlen));
-		f->wire_len = len - hlen + ETH_HLEN_;
+		/* A record may claim an original length near 4 GiB: no wrap-around. */
+		f->wire_len = len > UINT32_MAX - ETH_HLEN_ ? UINT32_MAX : len - hlen + ETH_HLEN_;
 		f->data = s->out;
 		return 1;
 	}
