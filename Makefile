@@ -127,7 +127,7 @@ $(BUILD)/tests/%: tests/bpf/%.c $(LIB)
 	$(Q)$(CC) $(CFLAGS) -pthread $< $(LIB) $(LIBS) -o $@
 
 $(BENCH_BIN): tests/bench/bench_wire.c $(LIB) $(BUILD)/tests/bare_xdp.bpf.o \
-	$(BUILD)/tests/helpers.bpf.o
+	$(BUILD)/tests/bare_tc.bpf.o $(BUILD)/tests/helpers.bpf.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
 
@@ -137,6 +137,11 @@ $(BUILD)/tests/bench_l7: tests/bench/bench_l7.c $(LIB)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
 
 $(BUILD)/tests/bench_fill: tests/bench/bench_fill.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIBS) -o $@
+
+$(BUILD)/tests/bench_runtime: tests/bench/bench_runtime.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIBS) -o $@
@@ -159,7 +164,7 @@ $(BUILD)/tests/drop_once.bpf.o: tests/bpf/progs/drop_once.bpf.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/bare_xdp.bpf.o: tests/bench/bare_xdp.bpf.c
+$(BUILD)/tests/bare_%.bpf.o: tests/bench/bare_%.bpf.c
 	$(call msg,BPF,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -226,7 +231,7 @@ san:
 		$(SAN_BUILD)/bin/netobs-xdp $(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(UNIT_BINS))
 
 bench: bin/netobs-xdp bin/netobs-trafficgen $(BENCH_BIN) $(BUILD)/tests/bench_fill \
-	$(BUILD)/tests/flood $(BUILD)/tests/bench_l7
+	$(BUILD)/tests/flood $(BUILD)/tests/bench_l7 $(BUILD)/tests/bench_runtime
 	$(Q)tests/bench/run-bench.sh
 
 # FHS places, DESTDIR honoured: make install PREFIX=/usr DESTDIR=pkg

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Datapath cost per packet, from BPF_PROG_TEST_RUN's own timing (ns per run,
- * averaged over a large repeat count; a repeated data segment re-sends the same
- * bytes, so from the second run on it takes the retransmission path),
- * measured in the kernel around the program), all in one process and run so
- * the figures compare as ratios on a noisy machine. Prints BENCH lines.
+ * Datapath cost per packet by BPF_PROG_TEST_RUN's own timing, path by path,
+ * each against the bare programs (bare_xdp.bpf.o, bare_tc.bpf.o) run on the
+ * very same frames the same way, in one process: the figures compare as
+ * differences on a noisy machine. Every path is fed frames that really take
+ * it, one run each (repeat 1), not one frame repeated: a repeated data
+ * segment would re-send the same bytes and time the retransmission path.
+ *
+ *   data, ack   a bulk transfer as its receiver sees it (data at XDP, the
+ *               ACK of every second segment at TC) and as its sender does
+ *               (data at TC, ACKs at XDP): in-order segments, each new
+ *   retrans     the receiver's segments again, every one already seen
+ *   syn         the SYN of a new flow, each on its own port
+ *   untracked   an ICMP packet: parsed to L3, counted, passed
+ *
+ * Each figure is the median of ROUNDS rounds, on fresh flows each round.
  *
  * usage: bench_wire BARE_XDP_OBJ [PCAP_OUT N_PACKETS]
- * With PCAP_OUT, also writes a capture of N_PACKETS over many flows for the
- * replay_pps figure.
+ * (bare_tc.bpf.o and helpers.bpf.o are found next to BARE_XDP_OBJ.) With
+ * PCAP_OUT, writes a capture of N_PACKETS over many flows for replay_pps.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,8 +33,10 @@
 #include "util/log.h"
 #include "wire/backend_bpf.h"
 
-#define REPEAT 2000000
+#define REPEAT 2000000 /* helpers: one frame, repeated */
 #define NEW_FLOWS 20000
+#define SEGMENTS 20000 /* data segments per transfer */
+#define ROUNDS 3
 
 static uint8_t pkt[2048];
 
@@ -43,7 +55,7 @@ static int frame(int c2s, uint16_t cport, uint8_t flags, uint32_t seq, uint32_t 
 	return build_frame(pkt, &s);
 }
 
-/* Average ns per run over @repeat runs of one packet. */
+/* Average ns per run over @repeat runs of the frame in pkt. */
 static double run_ns(int fd, int len, int repeat, int is_tc)
 {
 	struct __sk_buff skb = { .gso_segs = 1 };
@@ -60,11 +72,102 @@ static double run_ns(int fd, int len, int repeat, int is_tc)
 	return o.duration;
 }
 
-static void handshake(int fd, uint16_t cport)
+/* A program per hook: the wire engine's pair, or the bare pair. */
+struct progs {
+	int xdp, tc;
+};
+
+static void handshake(const struct progs *p, uint16_t cport)
 {
-	run_ns(fd, frame(1, cport, 0x02, 100, 0, 0), 1, 0);
-	run_ns(fd, frame(0, cport, 0x12, 900, 101, 0), 1, 0);
-	run_ns(fd, frame(1, cport, 0x10, 101, 901, 0), 1, 0);
+	run_ns(p->xdp, frame(1, cport, 0x02, 100, 0, 0), 1, 0);
+	run_ns(p->tc, frame(0, cport, 0x12, 900, 101, 0), 1, 1);
+	run_ns(p->xdp, frame(1, cport, 0x10, 101, 901, 0), 1, 0);
+}
+
+enum path { P_XDP_DATA, P_XDP_ACK, P_TC_DATA, P_TC_ACK, P_XDP_RETRANS, P_XDP_SYN,
+	    P_XDP_UNTRACKED, P_TC_UNTRACKED, P_MAX };
+
+static const char *const path_name[P_MAX] = {
+	"xdp_data", "xdp_ack", "tc_data", "tc_ack", "xdp_retrans", "xdp_syn",
+	"xdp_untracked", "tc_untracked",
+};
+
+/* Sum of ns and number of runs per path, for one round of one program pair. */
+struct tally {
+	double ns[P_MAX];
+	long runs[P_MAX];
+};
+
+static void run_path(const struct progs *p, struct tally *t, enum path path, int len)
+{
+	int tc = path == P_TC_DATA || path == P_TC_ACK || path == P_TC_UNTRACKED;
+
+	t->ns[path] += run_ns(tc ? p->tc : p->xdp, len, 1, tc);
+	t->runs[path]++;
+}
+
+/*
+ * A transfer of SEGMENTS 100-byte segments on a new connection from port
+ * @cport to port 80: the host is the server (data arrives at XDP, its ACKs
+ * leave at TC) or, with @sender, the client sending (data leaves at TC, ACKs
+ * arrive at XDP). Then, for the receiver, every segment again.
+ */
+static void transfer(const struct progs *p, struct tally *t, uint16_t cport, int sender)
+{
+	uint32_t seq = 101, i;
+
+	handshake(p, cport);
+	for (i = 0; i < SEGMENTS; i++) {
+		if (sender)
+			run_path(p, t, P_TC_DATA, frame(0, cport, 0x18, 901 + 100 * i, 101, 100));
+		else
+			run_path(p, t, P_XDP_DATA, frame(1, cport, 0x18, seq + 100 * i, 901, 100));
+		if (i % 2 == 0)
+			continue;
+		if (sender)
+			run_path(p, t, P_XDP_ACK, frame(1, cport, 0x10, 101, 901 + 100 * (i + 1), 0));
+		else
+			run_path(p, t, P_TC_ACK, frame(0, cport, 0x10, 901, seq + 100 * (i + 1), 0));
+	}
+	for (i = 0; !sender && i < SEGMENTS; i++)
+		run_path(p, t, P_XDP_RETRANS, frame(1, cport, 0x18, seq + 100 * i, 901, 100));
+}
+
+/* An ICMP packet: a UDP frame with its IP protocol made 1. */
+static int icmp_frame(void)
+{
+	struct frame_spec s = { .proto = 17, .src = "10.0.0.1", .dst = "10.0.0.2", .payload = 56 };
+	int len = build_frame(pkt, &s);
+
+	pkt[14 + 9] = 1;
+	return len;
+}
+
+static void round_of(const struct progs *p, struct tally *t, int round)
+{
+	int i;
+
+	transfer(p, t, 40000 + 2 * round, 0);
+	transfer(p, t, 40001 + 2 * round, 1);
+	for (i = 0; i < NEW_FLOWS; i++)
+		run_path(p, t, P_XDP_SYN, frame(1, 1024 + NEW_FLOWS * round + i, 0x02, 7, 0, 0));
+	for (i = 0; i < NEW_FLOWS; i++) {
+		run_path(p, t, P_XDP_UNTRACKED, icmp_frame());
+		run_path(p, t, P_TC_UNTRACKED, icmp_frame());
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n / 2];
 }
 
 static void write_capture(const char *path, long n)
@@ -120,29 +223,37 @@ static double memlock_bytes(int fd)
 	return v;
 }
 
-/* The helpers.bpf.o programs next to bare_xdp.bpf.o, each minus the bare program. */
-static void helpers(const char *bare_path, double bare_ns)
+/* An object next to @ref (same directory), or exit. */
+static struct bpf_object *load_beside(const char *ref, const char *name)
 {
-	static const char *const names[] = { "helper_lookup", "helper_lookup_lock",
-					     "helper_lookup_ktime", "helper_lookup_cmpxchg" };
-	char path[512];
+	const char *slash = strrchr(ref, '/');
 	struct bpf_object *o;
-	struct flow_key k = {};
-	static struct flow_entry e;
-	const char *slash = strrchr(bare_path, '/');
-	double ns[4];
-	int i, len;
+	char path[512];
 
-	snprintf(path, sizeof(path), "%.*shelpers.bpf.o", slash ? (int)(slash - bare_path + 1) : 0,
-		 bare_path);
+	snprintf(path, sizeof(path), "%.*s%s", slash ? (int)(slash - ref + 1) : 0, ref, name);
 	o = bpf_object__open_file(path, NULL);
 	if (!o || bpf_object__load(o)) {
 		fprintf(stderr, "bench: cannot load %s\n", path);
 		exit(1);
 	}
+	return o;
+}
+
+/* The helpers.bpf.o programs, each minus the bare program (one frame repeated). */
+static void helpers(const char *bare_path, int bare_fd)
+{
+	static const char *const names[] = { "helper_lookup", "helper_lookup_lock",
+					     "helper_lookup_ktime", "helper_lookup_cmpxchg" };
+	struct bpf_object *o = load_beside(bare_path, "helpers.bpf.o");
+	struct flow_key k = {};
+	static struct flow_entry e;
+	double ns[4], bare_ns;
+	int i, len;
+
 	bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(o, "helper_flows")), &k, &e,
 			    BPF_ANY);
 	len = frame(1, 40000, 0x18, 101, 901, 100);
+	bare_ns = run_ns(bare_fd, len, REPEAT, 0);
 	for (i = 0; i < 4; i++)
 		ns[i] = run_ns(bpf_program__fd(bpf_object__find_program_by_name(o, names[i])), len,
 			       REPEAT, 0);
@@ -153,14 +264,20 @@ static void helpers(const char *bare_path, double bare_ns)
 	bpf_object__close(o);
 }
 
+static int first_prog_fd(struct bpf_object *o)
+{
+	return bpf_program__fd(bpf_object__next_program(o, NULL));
+}
+
 int main(int argc, char **argv)
 {
-	struct bpf_object *bare;
+	struct bpf_object *bare_xdp, *bare_tc;
+	double ours[P_MAX][ROUNDS], bare[P_MAX][ROUNDS], over[ROUNDS], abs_ns[ROUNDS];
+	struct progs wire, base;
 	struct wire_options o;
 	struct wire_backend *b;
 	struct wire_bpf *w;
-	double bare_ns, est_ns, ack_ns, tc_ns, syn_sum = 0;
-	int i, len;
+	int r, i;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_wire BARE_XDP_OBJ [PCAP_OUT N]\n");
@@ -171,44 +288,53 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_route_libbpf();
-	bare = bpf_object__open_file(argv[1], NULL);
-	if (!bare || bpf_object__load(bare)) {
-		fprintf(stderr, "bench: cannot load %s\n", argv[1]);
-		return 1;
-	}
+	bare_xdp = load_beside(argv[1], strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1]);
+	bare_tc = load_beside(argv[1], "bare_tc.bpf.o");
 	wire_options_default(&o);
-	o.max_flows = NEW_FLOWS + 16;
+	o.max_flows = ROUNDS * (NEW_FLOWS + 2) + 16;
 	b = wire_bpf_open(&o, NULL, NULL);
 	if (!b) {
 		fprintf(stderr, "bench: cannot load the wire programs: %s\n", strerror(errno));
 		return 1;
 	}
 	w = (struct wire_bpf *)b;
+	wire.xdp = wire_bpf_xdp_prog_fd(w);
+	wire.tc = wire_bpf_tc_prog_fd(w);
+	base.xdp = first_prog_fd(bare_xdp);
+	base.tc = first_prog_fd(bare_tc);
 
-	handshake(wire_bpf_xdp_prog_fd(w), 40000);
-	len = frame(1, 40000, 0x18, 101, 901, 100);
-	bare_ns = run_ns(bpf_program__fd(bpf_object__next_program(bare, NULL)), len, REPEAT, 0);
-	est_ns = run_ns(wire_bpf_xdp_prog_fd(w), len, REPEAT, 0);
-	/* A pure ACK repeats without re-sending sequence space: the in-order path. */
-	len = frame(1, 40000, 0x10, 201, 901, 0);
-	ack_ns = run_ns(wire_bpf_xdp_prog_fd(w), len, REPEAT, 0);
-	len = frame(0, 40000, 0x18, 901, 201, 100);
-	tc_ns = run_ns(wire_bpf_tc_prog_fd(w), len, REPEAT, 1);
-	/* A new flow per run: one SYN each on its own port. */
-	for (i = 0; i < NEW_FLOWS; i++)
-		syn_sum += run_ns(wire_bpf_xdp_prog_fd(w), frame(1, 1024 + i, 0x02, 7, 0, 0), 1, 0);
+	/* Rounds alternate between the two pairs, so both see the same machine. */
+	for (r = 0; r < ROUNDS; r++) {
+		struct tally tw = {}, tb = {};
 
-	helpers(argv[1], bare_ns);
-	printf("BENCH xdp_pass_ns %.1f ns\n", bare_ns);
-	printf("BENCH xdp_established_ns %.1f ns\n", est_ns);
-	printf("BENCH xdp_established_over_pass_ns %.1f ns\n", est_ns - bare_ns);
-	printf("BENCH xdp_established_ack_ns %.1f ns\n", ack_ns);
-	printf("BENCH tc_established_ns %.1f ns\n", tc_ns);
-	printf("BENCH xdp_syn_ns %.1f ns\n", syn_sum / NEW_FLOWS);
+		round_of(&base, &tb, r);
+		round_of(&wire, &tw, r);
+		for (i = 0; i < P_MAX; i++) {
+			ours[i][r] = tw.ns[i] / tw.runs[i];
+			bare[i][r] = tb.ns[i] / tb.runs[i];
+		}
+	}
+	helpers(argv[1], base.xdp);
+	for (i = 0; i < P_MAX; i++) {
+		for (r = 0; r < ROUNDS; r++) {
+			over[r] = ours[i][r] - bare[i][r];
+			abs_ns[r] = ours[i][r];
+		}
+		printf("BENCH %s_over_bare_ns %.1f ns\n", path_name[i], median(over, ROUNDS));
+		if (i == P_XDP_SYN)
+			printf("BENCH xdp_syn_ns %.1f ns\n", median(abs_ns, ROUNDS));
+	}
+	for (r = 0; r < ROUNDS; r++) {
+		over[r] = bare[P_XDP_DATA][r];
+		abs_ns[r] = bare[P_TC_DATA][r];
+	}
+	printf("BENCH xdp_bare_ns %.1f ns\n", median(over, ROUNDS));
+	printf("BENCH tc_bare_ns %.1f ns\n", median(abs_ns, ROUNDS));
 	printf("BENCH flow_entry_bytes %zu bytes\n", sizeof(struct flow_entry));
 	printf("BENCH flow_table_kernel_mb_per_100k_flows %.1f MB\n",
 	       memlock_bytes(wire_bpf_flows_fd(w)) * 100000.0 / o.max_flows / (1 << 20));
 	wire_backend_destroy(b);
-	bpf_object__close(bare);
+	bpf_object__close(bare_xdp);
+	bpf_object__close(bare_tc);
 	return 0;
 }

@@ -32,5 +32,6 @@ if command -v perf >/dev/null && perf stat -e cpu-clock true >/dev/null 2>&1; th
 		sort -u
 	rm -f "$data"
 fi
+tests/bench/bench_live.sh
 tests/bench/bench_agent.sh
 tests/bench/bench_l7.sh
