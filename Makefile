@@ -31,7 +31,7 @@ LIBS := $(shell pkg-config --libs libbpf libxdp libpcap libmicrohttpd yaml-0.1 j
 	gnutls libcap libseccomp libsystemd) -lwiretap -lwsutil -lcrypt -lelf -lz -lpthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
-BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c kprobes/sock_probes.bpf.c
+BPF_SRCS := xdp/wire_xdp.bpf.c tc/wire_tc.bpf.c iter/flow_dump.bpf.c kprobes/sock_probes.bpf.c
 # Tracing programs read kernel structs through CO-RE, declared by the running kernel's BTF.
 VMLINUX_H := $(BUILD)/vmlinux.h
 BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
@@ -90,6 +90,10 @@ $(BUILD)/%.skel.h: $(BUILD)/xdp/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
 $(BUILD)/%.skel.h: $(BUILD)/tc/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(BUILD)/%.skel.h: $(BUILD)/iter/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 

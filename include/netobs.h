@@ -86,6 +86,8 @@ enum netobs_counter {
 	CNT_FLOWS_EVICTED,   /* ended in the datapath (expired or port reuse) */
 	CNT_FLOW_TABLE_FULL, /* packet passed, flow not tracked */
 	CNT_SAMPLED_OUT,     /* packet of a flow that sampling leaves out */
+	CNT_FLOW_BUSY,	     /* packet passed, flow not updated: its lock stayed taken */
+	CNT_DUMP_BUSY,	     /* a flow left out of one read of the table: its lock stayed taken */
 	CNT_RINGBUF_FULL,    /* event lost: ring buffer full */
 	/* Accounted after a fix-up of what the headers claim (CNT_ADJ_FIRST..CNT_ADJ_LAST). */
 	CNT_ADJ_FIRST,
@@ -248,9 +250,15 @@ struct flow_stats {
 /* Copied in 8-byte words by the engine. */
 _Static_assert(sizeof(struct flow_stats) % 8 == 0, "flow_stats: a whole number of words");
 
-/* Map value: the lock guards every field of @s. */
+/*
+ * Map value: @lock guards every field of @s. A word taken with an atomic
+ * compare-and-swap (wire/flow_lock.h), not a bpf_spin_lock: that helper pair
+ * saves and restores interrupts around the section, which cost more than the
+ * whole state machine; userspace reads flows under the same word through an
+ * iterator program (iter/flow_dump.bpf.c).
+ */
 struct flow_entry {
-	struct bpf_spin_lock lock;
+	__u32 lock;
 	__u32 pad;
 	struct flow_stats s;
 };

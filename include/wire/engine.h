@@ -15,7 +15,8 @@
  *   wire_flow_id_ptr()              __u64 * shared creation counter, or NULL
  *   wire_flow_lookup(key)           struct flow_entry *
  *   wire_flow_insert(key, entry)    0, -EEXIST, or another -errno (table full)
- *   wire_lock(entry) / wire_unlock(entry)
+ *   wire_lock(entry)                0 with the entry locked, or -EBUSY
+ *   wire_unlock(entry)
  *   wire_emit(ptr, size)            0 or -errno
  *   wire_frag_lookup(key)           struct frag_ports * of a datagram in fragments, or NULL
  *   wire_frag_learn(key, ports)     remember a first fragment's ports
@@ -62,7 +63,7 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 	struct wire_scratch *sc;
 	struct flow_entry *e;
 	struct flow_key key;
-	__u64 now, *idp;
+	__u64 now;
 	int from_lo, dir, ended = 0, err;
 
 	if (!p)
@@ -71,10 +72,6 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 	now = wire_now();
 	wire_timeouts(&t);
 	sc = wire_scratch();
-	/* Fetched up front: a restart is decided under the lock, where no helper
-	 * may be called (and an array lookup is inlined, so this costs little).
-	 */
-	idp = wire_flow_id_ptr();
 	if (!sc)
 		return 0;
 	wire_memset(&sc->out, 0, sizeof(sc->out));
@@ -91,7 +88,8 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 		 * the program, and a CPU that loses the insert race (-EEXIST) simply
 		 * joins it.
 		 */
-		flow_init(&sc->entry.s, &key, p, from_lo, now, wire_take_flow_id(idp));
+		flow_init(&sc->entry.s, &key, p, from_lo, now,
+			  wire_take_flow_id(wire_flow_id_ptr()));
 		err = wire_flow_insert(&key, &sc->entry);
 		if (err && err != -EEXIST) {
 			wire_count(CNT_FLOW_TABLE_FULL);
@@ -104,7 +102,10 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 			return 0;
 	}
 
-	wire_lock(e);
+	if (wire_lock(e)) {
+		wire_count(CNT_FLOW_BUSY);
+		return 0;
+	}
 	dir = flow_pkt_dir(&e->s, from_lo);
 	/* A flow with no packet yet was just inserted: nothing to end. */
 	if ((e->s.side[DIR_C2S].packets || e->s.side[DIR_S2C].packets) &&
@@ -117,7 +118,7 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 		sc->ev.detail = flow_close_type(&e->s, reason);
 		sc->ev.ts_ns = now;
 		wire_copy_words(&sc->ev.s, &e->s, sizeof(e->s));
-		flow_init(&e->s, &key, p, from_lo, now, wire_take_flow_id(idp));
+		flow_init(&e->s, &key, p, from_lo, now, wire_take_flow_id(wire_flow_id_ptr()));
 		dir = flow_pkt_dir(&e->s, from_lo);
 		ended = 1;
 	}

@@ -3,7 +3,7 @@
  * Per-flow TCP/UDP state machine: METRICS.md in code.
  *
  * Everything here is a pure function of (flow, packet, now): no helper calls
- * and no map access, so the BPF side can run it under the flow's spin lock
+ * and no map access, so the BPF side can run it under the flow's lock
  * and the userspace engine can run it as plain C.
  */
 #ifndef NETOBS_WIRE_FLOW_H
@@ -287,6 +287,8 @@ static __always_inline void hole_fill(struct flow_side *s, __u32 a, __u32 b,
 {
 	int i;
 
+	if (!s->holes_used)
+		return; /* no gap open: the common retransmission, without the walk */
 #pragma unroll
 	for (i = 0; i < SEQ_HOLES; i++) {
 		struct seq_hole *h = &s->holes[i];

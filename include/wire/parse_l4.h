@@ -88,26 +88,39 @@ bad:
  * they are taken as absent (p->opt_cut), and a malformed one ends the walk
  * with what came before it kept (p->opt_bad), as Linux does.
  */
-static __always_inline int parse_tcp_options(WIRE_CTX *ctx, __u32 off, __u32 len,
-					     struct pkt_info *p)
+/* NOP, NOP, timestamps: what nearly every Linux segment after the SYN carries. */
+static __always_inline int tcp_opts_are_ts(const __u8 *o)
 {
+	return o[0] == TCPOPT_NOP_ && o[1] == TCPOPT_NOP_ && o[2] == TCPOPT_TS_ && o[3] == 10;
+}
+
+static __always_inline int parse_tcp_options(WIRE_CTX *ctx, void *data, void *end, __u32 off,
+					     __u32 len, struct pkt_info *p)
+{
+	const __u8 *in_place = data + off;
 	struct tcp_opt_walk w;
 
 	if (!len)
 		return 0;
 	if (len > TCP_OPT_SPACE)
 		return -CNT_ERR_TCP_HDR;
+	/*
+	 * The common case read where it lies when the header is linear: no copy,
+	 * and none of the walk's set-up or its callback per option.
+	 */
+	if (len == 12 && (void *)(in_place + 12) <= end && tcp_opts_are_ts(in_place)) {
+		p->has_ts = 1;
+		p->tsval = be32_bytes(&in_place[4]);
+		p->tsecr = be32_bytes(&in_place[8]);
+		return 0;
+	}
 	wire_memset(&w, 0, sizeof(w));
 	w.len = len;
 	if (wire_load_bytes(ctx, off, w.buf, len)) {
 		p->opt_cut = 1;
 		return 0;
 	}
-	/* NOP, NOP, timestamps: what nearly every Linux segment after the SYN
-	 * carries. Read it in place; the general walk costs a callback per option.
-	 */
-	if (len == 12 && w.buf[0] == TCPOPT_NOP_ && w.buf[1] == TCPOPT_NOP_ &&
-	    w.buf[2] == TCPOPT_TS_ && w.buf[3] == 10) {
+	if (len == 12 && tcp_opts_are_ts(w.buf)) {
 		p->has_ts = 1;
 		p->tsval = be32_bytes(&w.buf[4]);
 		p->tsecr = be32_bytes(&w.buf[8]);
@@ -146,7 +159,7 @@ static __always_inline int parse_tcp(WIRE_CTX *ctx, void *data, void *end, __u32
 	p->payload_len = l4_len - doff;
 	p->hdr_len += doff;
 	p->payload_off = off + doff;
-	return parse_tcp_options(ctx, off + sizeof(*tcp), doff - sizeof(*tcp), p);
+	return parse_tcp_options(ctx, data, end, off + sizeof(*tcp), doff - sizeof(*tcp), p);
 }
 
 static __always_inline int parse_udp(void *data, void *end, __u32 off, struct pkt_info *p,

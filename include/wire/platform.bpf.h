@@ -11,6 +11,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "netobs.h"
+#include "wire/flow_lock.h"
 #include "wire/scratch.h"
 
 /* Set before load. In live mode the verifier drops the replay branch. */
@@ -106,8 +107,8 @@ static __always_inline __u64 *wire_flow_id_ptr(void)
 
 #define wire_flow_lookup(key) ((struct flow_entry *)bpf_map_lookup_elem(&flows, key))
 #define wire_flow_insert(key, entry) bpf_map_update_elem(&flows, key, entry, BPF_NOEXIST)
-#define wire_lock(e) bpf_spin_lock(&(e)->lock)
-#define wire_unlock(e) bpf_spin_unlock(&(e)->lock)
+#define wire_lock(e) flow_lock(e, WIRE_LOCK_SPINS)
+#define wire_unlock(e) flow_unlock(e)
 #define wire_emit(ptr, size) bpf_ringbuf_output(&events, ptr, size, 0)
 #define wire_frag_lookup(key) ((struct frag_ports *)bpf_map_lookup_elem(&frags, key))
 #define wire_frag_learn(key, ports) bpf_map_update_elem(&frags, key, ports, BPF_ANY)

@@ -20,15 +20,7 @@ struct flow_pkt_out {
 
 /* Per-CPU working memory of the engine: flow records do not fit the BPF stack. */
 struct wire_scratch {
-	/*
-	 * Same layout as struct flow_entry, without the bpf_spin_lock type:
-	 * per-CPU maps may not hold locks, and the update ignores that word.
-	 */
-	struct {
-		__u32 lock_word;
-		__u32 pad;
-		struct flow_stats s;
-	} entry;
+	struct flow_entry entry; /* a new flow, before it is inserted */
 	struct flow_event ev;
 	struct flow_pkt_out out;
 };

@@ -84,12 +84,21 @@ static void handshake(const struct progs *p, uint16_t cport)
 	run_ns(p->xdp, frame(1, cport, 0x10, 101, 901, 0), 1, 0);
 }
 
-enum path { P_XDP_DATA, P_XDP_ACK, P_TC_DATA, P_TC_ACK, P_XDP_RETRANS, P_XDP_SYN,
-	    P_XDP_UNTRACKED, P_TC_UNTRACKED, P_MAX };
+enum path {
+	P_XDP_DATA,
+	P_XDP_ACK,
+	P_TC_DATA,
+	P_TC_ACK,
+	P_XDP_RETRANS,
+	P_XDP_SYN,
+	P_XDP_UNTRACKED,
+	P_TC_UNTRACKED,
+	P_MAX
+};
 
 static const char *const path_name[P_MAX] = {
-	"xdp_data", "xdp_ack", "tc_data", "tc_ack", "xdp_retrans", "xdp_syn",
-	"xdp_untracked", "tc_untracked",
+	"xdp_data",    "xdp_ack", "tc_data",	   "tc_ack",
+	"xdp_retrans", "xdp_syn", "xdp_untracked", "tc_untracked",
 };
 
 /* Sum of ns and number of runs per path, for one round of one program pair. */
@@ -125,9 +134,11 @@ static void transfer(const struct progs *p, struct tally *t, uint16_t cport, int
 		if (i % 2 == 0)
 			continue;
 		if (sender)
-			run_path(p, t, P_XDP_ACK, frame(1, cport, 0x10, 101, 901 + 100 * (i + 1), 0));
+			run_path(p, t, P_XDP_ACK,
+				 frame(1, cport, 0x10, 101, 901 + 100 * (i + 1), 0));
 		else
-			run_path(p, t, P_TC_ACK, frame(0, cport, 0x10, 901, seq + 100 * (i + 1), 0));
+			run_path(p, t, P_TC_ACK,
+				 frame(0, cport, 0x10, 901, seq + 100 * (i + 1), 0));
 	}
 	for (i = 0; !sender && i < SEGMENTS; i++)
 		run_path(p, t, P_XDP_RETRANS, frame(1, cport, 0x18, seq + 100 * i, 901, 100));
@@ -252,6 +263,9 @@ static void helpers(const char *bare_path, int bare_fd)
 
 	bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(o, "helper_flows")), &k, &e,
 			    BPF_ANY);
+	/* Same size: a bpf_spin_lock where the engine's lock word is. */
+	bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(o, "helper_spin_flows")), &k,
+			    &e, BPF_ANY);
 	len = frame(1, 40000, 0x18, 101, 901, 100);
 	bare_ns = run_ns(bare_fd, len, REPEAT, 0);
 	for (i = 0; i < 4; i++)
@@ -288,7 +302,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_route_libbpf();
-	bare_xdp = load_beside(argv[1], strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1]);
+	bare_xdp =
+	    load_beside(argv[1], strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1]);
 	bare_tc = load_beside(argv[1], "bare_tc.bpf.o");
 	wire_options_default(&o);
 	o.max_flows = ROUNDS * (NEW_FLOWS + 2) + 16;

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * What the kernel's own helpers cost on this machine, each beside the bare
- * program: a hash lookup with the flow key's size, the same plus the spin
- * lock the wire engine takes, the same with a cmpxchg lock instead (what a
- * lighter scheme would cost), and the same plus the clock read. The wire
+ * program: a hash lookup with the flow key's size, the same plus a
+ * bpf_spin_lock (what the wire engine took before), the same with the
+ * engine's compare-and-swap lock instead, and the same plus the clock read. The wire
  * engine's per-packet cost cannot go below their sum.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
 #include "netobs.h"
+#include "wire/flow_lock.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -17,6 +18,20 @@ struct {
 	__type(key, struct flow_key);
 	__type(value, struct flow_entry);
 } helper_flows SEC(".maps");
+
+/* The same value with a bpf_spin_lock in the lock word's place. */
+struct spin_entry {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	struct flow_stats s;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct flow_key);
+	__type(value, struct spin_entry);
+} helper_spin_flows SEC(".maps");
 
 static __always_inline struct flow_entry *lookup(void)
 {
@@ -38,7 +53,8 @@ int helper_lookup(struct xdp_md *ctx)
 SEC("xdp")
 int helper_lookup_lock(struct xdp_md *ctx)
 {
-	struct flow_entry *e = lookup();
+	struct flow_key k = {};
+	struct spin_entry *e = bpf_map_lookup_elem(&helper_spin_flows, &k);
 
 	if (!e)
 		return XDP_PASS;
@@ -52,15 +68,11 @@ SEC("xdp")
 int helper_lookup_cmpxchg(struct xdp_md *ctx)
 {
 	struct flow_entry *e = lookup();
-	int i;
 
-	if (!e)
+	if (!e || flow_lock(e, WIRE_LOCK_SPINS))
 		return XDP_PASS;
-	for (i = 0; i < 64; i++)
-		if (__sync_val_compare_and_swap(&e->pad, 0, 1) == 0)
-			break;
 	e->s.side[0].packets++;
-	__sync_lock_test_and_set(&e->pad, 0);
+	flow_unlock(e);
 	return XDP_PASS;
 }
 

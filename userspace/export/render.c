@@ -178,7 +178,7 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 	for (i = CNT_NON_IP; i <= CNT_FRAGMENTS; i++)
 		fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n", counter_name(i),
 			cnt[i]);
-	for (i = CNT_FLOW_TABLE_FULL; i <= CNT_SAMPLED_OUT; i++)
+	for (i = CNT_FLOW_TABLE_FULL; i <= CNT_FLOW_BUSY; i++)
 		fprintf(f, "netobs_packets_untracked_total{reason=\"%s\"} %llu\n", counter_name(i),
 			cnt[i]);
 	metric_head(f, "netobs_sampling_rate_percent", "gauge",
@@ -221,6 +221,10 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 	fprintf(f, "netobs_flow_table_entries %llu\n", st->flows_live);
 	metric_head(f, "netobs_flow_table_capacity", "gauge", "Size of the flow table.");
 	fprintf(f, "netobs_flow_table_capacity %u\n", st->max_flows);
+	metric_head(f, "netobs_flow_reads_busy_total", "counter",
+		    "Flows left out of one read of the table (a scrape, /flows, the sweep) "
+		    "because the datapath held their lock throughout.");
+	fprintf(f, "netobs_flow_reads_busy_total %llu\n", cnt[CNT_DUMP_BUSY]);
 	metric_head(f, "netobs_ringbuf_drops_total", "counter",
 		    "Flow-end and anomaly events lost because the ring buffer was full.");
 	fprintf(f, "netobs_ringbuf_drops_total %llu\n", cnt[CNT_RINGBUF_FULL]);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -11,6 +12,7 @@
 #include "wire/backend_bpf.h"
 #include "wire_xdp.skel.h"
 #include "wire_tc.skel.h"
+#include "flow_dump.skel.h"
 
 int wire_bpf_xdp_prog_fd(const struct wire_bpf *w)
 {
@@ -32,7 +34,7 @@ int wire_bpf_lookup_flow(const struct wire_bpf *w, const struct flow_key *key,
 {
 	struct flow_entry e;
 
-	if (bpf_map_lookup_elem_flags(wire_bpf_flows_fd(w), key, &e, BPF_F_LOCK))
+	if (bpf_map_lookup_elem(wire_bpf_flows_fd(w), key, &e))
 		return -errno;
 	*out = e.s;
 	return 0;
@@ -65,67 +67,49 @@ static int bpf_poll(struct wire_backend *b)
 	return n < 0 ? n : 0;
 }
 
-#define FLOW_BATCH 1024
-
-/* Per-element get_next_key + lookup: for kernels without batch ops. */
-static int for_each_by_key(int fd, wire_flow_fn fn, void *ctx)
-{
-	struct flow_key key, next, *prev = NULL;
-	struct flow_entry e;
-	int err;
-
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem_flags(fd, &key, &e, BPF_F_LOCK))
-			continue; /* deleted meanwhile */
-		err = fn(ctx, &e.s);
-		if (err)
-			return err;
-	}
-	return errno == ENOENT ? 0 : -errno;
-}
+#define DUMP_RECORDS 256
 
 /*
- * The whole table, FLOW_BATCH entries a syscall, each read under its lock
- * (BPF_F_LOCK): a scrape of 100k flows is ~100 syscalls, not 200k.
+ * The whole table through the flow_dump iterator: each record written under
+ * its flow's lock, read in large chunks (a read may end inside a record; the
+ * rest comes with the next).
  */
 static int bpf_for_each(struct wire_backend *b, wire_flow_fn fn, void *ctx)
 {
 	struct wire_bpf *w = (struct wire_bpf *)b;
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_F_LOCK);
-	int fd = wire_bpf_flows_fd(w), err = 0, done = 0;
-	struct flow_key *keys = NULL;
-	struct flow_entry *vals = NULL;
-	__u32 batch, n, i;
-	void *in = NULL;
+	size_t have = 0, rec = sizeof(struct flow_stats), i;
+	struct flow_stats *buf;
+	int fd, err = 0;
+	ssize_t n;
 
-	keys = malloc(FLOW_BATCH * sizeof(*keys));
-	vals = malloc(FLOW_BATCH * sizeof(*vals));
-	if (!keys || !vals) {
-		err = -ENOMEM;
-		goto out;
+	fd = bpf_iter_create(bpf_link__fd(w->dump_link));
+	if (fd < 0)
+		return -errno;
+	buf = malloc(DUMP_RECORDS * rec);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
 	}
-	while (!done && !err) {
-		n = FLOW_BATCH;
-		if (bpf_map_lookup_batch(fd, in, &batch, keys, vals, &n, &opts)) {
-			if (errno == ENOENT) {
-				done = 1; /* last (possibly partial) batch */
-			} else if (errno == EINVAL && !in) {
-				err = for_each_by_key(fd, fn, ctx); /* no batch ops here */
-				goto out;
-			} else {
-				err = -errno;
-				break;
-			}
+	while (!err) {
+		n = read(fd, (char *)buf + have, DUMP_RECORDS * rec - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
 		}
-		for (i = 0; i < n && !err; i++)
-			err = fn(ctx, &vals[i].s);
-		in = &batch;
+		if (n == 0)
+			break;
+		have += n;
+		for (i = 0; i < have / rec && !err; i++)
+			err = fn(ctx, &buf[i]);
+		memmove(buf, (char *)buf + i * rec, have - i * rec);
+		have -= i * rec;
 	}
-out:
-	free(keys);
-	free(vals);
+	if (!err && have)
+		err = -EIO; /* the iterator never ends inside a record */
+	free(buf);
+	close(fd);
 	return err;
 }
 
@@ -164,6 +148,8 @@ static void bpf_destroy(struct wire_backend *b)
 	struct wire_bpf *w = (struct wire_bpf *)b;
 
 	ring_buffer__free(w->rb);
+	bpf_link__destroy(w->dump_link);
+	flow_dump__destroy(w->dump);
 	wire_tc__destroy(w->tc);
 	wire_xdp__destroy(w->xdp);
 	free(w);
@@ -257,6 +243,31 @@ void wire_bpf_xdp_object_free(void *owner)
 	wire_xdp__destroy(owner);
 }
 
+/* The flow table's reader: an iterator program on the flows map, its link kept. */
+static int dump_open(struct wire_bpf *w)
+{
+	union bpf_iter_link_info info = { .map.map_fd = wire_bpf_flows_fd(w) };
+	LIBBPF_OPTS(bpf_iter_attach_opts, iter, .link_info = &info, .link_info_len = sizeof(info));
+	int err;
+
+	w->dump = flow_dump__open();
+	if (!w->dump)
+		return -errno;
+	SET_KNOBS(w->dump, &w->opts);
+	err = share_maps(w->xdp->obj, w->dump->obj);
+	if (!err)
+		err = flow_dump__load(w->dump);
+	if (err) {
+		log_msg(LOG_ERROR,
+			"cannot load the flow table's reader (a bpf_map_elem iterator, Linux 5.9 "
+			"and later): %s\n",
+			strerror(-err));
+		return err;
+	}
+	w->dump_link = bpf_program__attach_iter(w->dump->progs.flow_dump, &iter);
+	return w->dump_link ? 0 : -errno;
+}
+
 struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn fn, void *ctx)
 {
 	struct wire_bpf *w = calloc(1, sizeof(*w));
@@ -308,6 +319,10 @@ struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn f
 	if (err)
 		goto cleanup;
 	err = wire_tc__load(w->tc);
+	if (err)
+		goto cleanup;
+
+	err = dump_open(w);
 	if (err)
 		goto cleanup;
 

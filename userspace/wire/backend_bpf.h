@@ -6,6 +6,8 @@
 
 struct wire_xdp;
 struct wire_tc;
+struct flow_dump;
+struct bpf_link;
 struct ring_buffer;
 
 /* The XDP and TC programs loaded as one engine: they share every map. */
@@ -13,6 +15,8 @@ struct wire_bpf {
 	struct wire_backend b;
 	struct wire_xdp *xdp;
 	struct wire_tc *tc;
+	struct flow_dump *dump; /* reads the table under each flow's lock */
+	struct bpf_link *dump_link;
 	struct ring_buffer *rb;
 	int ncpus;
 	struct wire_options opts;
@@ -30,7 +34,7 @@ int wire_bpf_flows_fd(const struct wire_bpf *w);
 struct bpf_object *wire_bpf_xdp_object_new(void *w, void **owner);
 void wire_bpf_xdp_object_free(void *owner);
 
-/* Read one flow under its lock; -ENOENT when absent. */
+/* Read one flow, not under its lock (tests, with no packet running); -ENOENT when absent. */
 int wire_bpf_lookup_flow(const struct wire_bpf *w, const struct flow_key *key,
 			 struct flow_stats *out);
 

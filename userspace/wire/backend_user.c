@@ -212,7 +212,7 @@ static int user_load_bytes(struct wire_user_ctx *ctx, __u32 off, void *buf, __u3
 #define wire_flow_id_ptr() (&cur->next_flow_id)
 #define wire_flow_lookup(key) user_lookup(key)
 #define wire_flow_insert(key, entry) user_insert(key, entry)
-#define wire_lock(e) ((void)(e))
+#define wire_lock(e) ((void)(e), 0)
 #define wire_unlock(e) ((void)(e))
 #define wire_emit(ptr, size) user_emit(ptr, size)
 #define wire_frag_lookup(key) user_frag_lookup(key)
