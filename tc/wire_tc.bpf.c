@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Egress: the wire engine on TC clsact. Observes only; every packet goes on. */
-#include <linux/in.h>
 #include <linux/pkt_cls.h>
 
 #include "wire/platform.bpf.h"
@@ -28,15 +27,15 @@ static __always_inline int tc_headers_linear(struct __sk_buff *skb)
 	__u32 l4, proto;
 	__u16 type;
 
-	if (data + 14 + 40 > end)
+	if (data + 14 + 40 > end) /* Ethernet, and IPv6's fixed header or IPv4's largest */
 		return 0;
 	type = (__u16)data[12] << 8 | data[13];
-	if (type == 0x0800) {
-		l4 = 14 + (data[14] & 0xf) * 4;
+	if (type == ETH_P_IP) {
+		l4 = 14 + (data[14] & 0xf) * 4; /* IHL */
 		proto = data[14 + 9];
-	} else if (type == 0x86dd) {
+	} else if (type == ETH_P_IPV6) {
 		l4 = 14 + 40;
-		proto = data[14 + 6];
+		proto = data[14 + 6]; /* next header */
 	} else {
 		return 0;
 	}
@@ -45,7 +44,7 @@ static __always_inline int tc_headers_linear(struct __sk_buff *skb)
 		return th + 8 <= end;
 	if (proto != IPPROTO_TCP || th + 13 > end)
 		return 0;
-	return th + (th[12] >> 4) * 4 <= end;
+	return th + (th[12] >> 4) * 4 <= end; /* data offset */
 }
 
 SEC("tc")

@@ -83,17 +83,25 @@ bad:
 }
 
 /*
+ * NOP, NOP, timestamps: what nearly every Linux segment after the SYN carries.
+ * Taken into @p when the 12 option bytes at @o are that; 1 if they were.
+ */
+static __always_inline int tcp_opts_take_ts(const __u8 *o, struct pkt_info *p)
+{
+	if (o[0] != TCPOPT_NOP_ || o[1] != TCPOPT_NOP_ || o[2] != TCPOPT_TS_ || o[3] != 10)
+		return 0;
+	p->has_ts = 1;
+	p->tsval = be32_bytes(&o[4]);
+	p->tsecr = be32_bytes(&o[8]);
+	return 1;
+}
+
+/*
  * @off: offset of the first option byte from the start of the frame. Options
  * never make a segment uncountable: cut off by a capture's snapshot length
  * they are taken as absent (p->opt_cut), and a malformed one ends the walk
  * with what came before it kept (p->opt_bad), as Linux does.
  */
-/* NOP, NOP, timestamps: what nearly every Linux segment after the SYN carries. */
-static __always_inline int tcp_opts_are_ts(const __u8 *o)
-{
-	return o[0] == TCPOPT_NOP_ && o[1] == TCPOPT_NOP_ && o[2] == TCPOPT_TS_ && o[3] == 10;
-}
-
 static __always_inline int parse_tcp_options(WIRE_CTX *ctx, void *data, void *end, __u32 off,
 					     __u32 len, struct pkt_info *p)
 {
@@ -108,24 +116,16 @@ static __always_inline int parse_tcp_options(WIRE_CTX *ctx, void *data, void *en
 	 * The common case read where it lies when the header is linear: no copy,
 	 * and none of the walk's set-up or its callback per option.
 	 */
-	if (len == 12 && (void *)(in_place + 12) <= end && tcp_opts_are_ts(in_place)) {
-		p->has_ts = 1;
-		p->tsval = be32_bytes(&in_place[4]);
-		p->tsecr = be32_bytes(&in_place[8]);
+	if (len == 12 && (void *)(in_place + 12) <= end && tcp_opts_take_ts(in_place, p))
 		return 0;
-	}
 	wire_memset(&w, 0, sizeof(w));
 	w.len = len;
 	if (wire_load_bytes(ctx, off, w.buf, len)) {
 		p->opt_cut = 1;
 		return 0;
 	}
-	if (len == 12 && tcp_opts_are_ts(w.buf)) {
-		p->has_ts = 1;
-		p->tsval = be32_bytes(&w.buf[4]);
-		p->tsecr = be32_bytes(&w.buf[8]);
+	if (len == 12 && tcp_opts_take_ts(w.buf, p))
 		return 0;
-	}
 	wire_loop(TCP_OPT_SPACE, tcp_opt_step, &w);
 	p->opt_bad = !!w.err;
 	p->mss = w.mss;

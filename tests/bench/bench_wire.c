@@ -234,20 +234,26 @@ static double memlock_bytes(int fd)
 	return v;
 }
 
-/* An object next to @ref (same directory), or exit. */
-static struct bpf_object *load_beside(const char *ref, const char *name)
+/* The object at @path, loaded, or exit. */
+static struct bpf_object *load_object(const char *path)
 {
-	const char *slash = strrchr(ref, '/');
-	struct bpf_object *o;
-	char path[512];
+	struct bpf_object *o = bpf_object__open_file(path, NULL);
 
-	snprintf(path, sizeof(path), "%.*s%s", slash ? (int)(slash - ref + 1) : 0, ref, name);
-	o = bpf_object__open_file(path, NULL);
 	if (!o || bpf_object__load(o)) {
 		fprintf(stderr, "bench: cannot load %s\n", path);
 		exit(1);
 	}
 	return o;
+}
+
+/* An object next to @ref (same directory), or exit. */
+static struct bpf_object *load_beside(const char *ref, const char *name)
+{
+	const char *slash = strrchr(ref, '/');
+	char path[512];
+
+	snprintf(path, sizeof(path), "%.*s%s", slash ? (int)(slash - ref + 1) : 0, ref, name);
+	return load_object(path);
 }
 
 /* The helpers.bpf.o programs, each minus the bare program (one frame repeated). */
@@ -302,8 +308,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_route_libbpf();
-	bare_xdp =
-	    load_beside(argv[1], strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1]);
+	bare_xdp = load_object(argv[1]);
 	bare_tc = load_beside(argv[1], "bare_tc.bpf.o");
 	wire_options_default(&o);
 	o.max_flows = ROUNDS * (NEW_FLOWS + 2) + 16;
