@@ -14,7 +14,7 @@ enum endpoint_policy {
 };
 
 #define HTTP_DEFAULT_MAX_CONNECTIONS 1024
-#define HTTP_DEFAULT_MAX_PER_IP 128
+#define HTTP_DEFAULT_MAX_PER_IP 256
 #define HTTP_DEFAULT_IDLE_TIMEOUT 10 /* seconds a connection may stay silent */
 #define HTTP_DEFAULT_THREADS 2
 
