@@ -96,6 +96,8 @@ enum sock_counter {
 	SCNT_READ_FAULT,   /* user memory not readable */
 	SCNT_STATE_EVENTS,
 	SCNT_TCP_EVENTS,
+	SCNT_SAMPLED,	  /* connections (connect, accept, or a socket's first call) traced */
+	SCNT_SAMPLED_OUT, /* connections left untraced by socket.sample_rate */
 	SCNT_MAX,
 };
 

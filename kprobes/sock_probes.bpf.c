@@ -51,6 +51,8 @@ const volatile __u64 self_pidns_dev, self_pidns_ino;
 /* The agent's HTTP port: its scrapers' requests are not the host's traffic. */
 const volatile __u16 self_port;
 const volatile __u64 wakeup_bytes = 1 << 18;
+/* socket.sample_rate: percent of connections traced, each drawn once when it first shows. */
+const volatile __u32 sample_pct = 100;
 
 /*
  * One ring buffer per CPU, created and sized by the agent: a single ring's
@@ -111,7 +113,7 @@ struct sock_info {
 	__u8 role;	  /* enum sock_role */
 	__u8 interesting; /* a payload matched a protocol signature */
 	__u8 misses;
-	__u8 pad;
+	__u8 skip; /* not drawn by socket.sample_rate: no call on it is traced */
 	/* The last process to use the socket and its name, read again only when it changes. */
 	__u32 pid;
 	char comm[16];
@@ -322,7 +324,7 @@ static __always_inline __u64 traced_sock(__u32 fd)
 		return 0; /* a scraper's connection to the agent */
 	skey = (__u64)sk;
 	si = bpf_map_lookup_elem(&socks, &skey);
-	if (si && !si->interesting && si->misses >= SOCK_MISSES_MAX)
+	if (si && (si->skip || (!si->interesting && si->misses >= SOCK_MISSES_MAX)))
 		return 0;
 	return skey;
 }
@@ -390,6 +392,15 @@ static __always_inline int signature(const __u8 *d, const struct sock_tuple *t)
 	return d[0] == 'Q' && d[1] == 0;
 }
 
+/* A new connection is traced, or not, for its whole life: 1 when not (counted either way). */
+static __always_inline __u8 draw_skip(void)
+{
+	__u8 skip = sample_pct < 100 && bpf_get_prandom_u32() % 100 >= sample_pct;
+
+	count(skip ? SCNT_SAMPLED_OUT : SCNT_SAMPLED);
+	return skip;
+}
+
 static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u64 len)
 {
 	struct sock_info *si, fresh = {};
@@ -411,11 +422,15 @@ static __noinline int emit_data(struct sock *sk, const struct call_args *a, __u6
 		peer_from_user(&t, a->addr);
 	si = bpf_map_lookup_elem(&socks, &skey);
 	if (!si) {
+		/* A socket first seen here (UDP, or older than the agent): drawn now. */
+		fresh.skip = draw_skip();
 		bpf_map_update_elem(&socks, &skey, &fresh, BPF_NOEXIST);
 		si = bpf_map_lookup_elem(&socks, &skey);
 		if (!si)
 			return 0;
 	}
+	if (si->skip)
+		return 0;
 	if (!si->interesting) {
 		if (si->misses >= SOCK_MISSES_MAX)
 			return 0;
@@ -479,8 +494,10 @@ static __always_inline void set_role(__u32 fd, __u8 role)
 	struct sock_info si = { .role = role };
 	__u64 skey = (__u64)sk;
 
-	if (sk)
-		bpf_map_update_elem(&socks, &skey, &si, BPF_ANY);
+	if (!sk)
+		return;
+	si.skip = draw_skip();
+	bpf_map_update_elem(&socks, &skey, &si, BPF_ANY);
 }
 
 static __always_inline int exit_call(long ret)
@@ -566,6 +583,10 @@ static __always_inline int sock_closed(struct sock *sk)
 	si = bpf_map_lookup_elem(&socks, &skey);
 	if (!si)
 		return 0;
+	if (si->skip) { /* userspace never heard of it */
+		bpf_map_delete_elem(&socks, &skey);
+		return 0;
+	}
 	ring = sock_ring(si);
 	bpf_map_delete_elem(&socks, &skey);
 	e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;

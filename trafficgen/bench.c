@@ -6,6 +6,8 @@
  * Heads have a fixed length so neither side scans for their end. With --raw,
  * the heads start with bytes of no protocol the socket view knows, for the
  * cost of watching ordinary traffic; the server answers in the client's kind.
+ * With --count N the client opens a new connection every N round trips, so
+ * that per-connection choices (socket.sample_rate) are drawn many times.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -70,11 +72,11 @@ int tg_bench_server(const char *listen)
 	}
 }
 
-int tg_bench_client(const char *connect, double seconds, size_t size, int raw)
+int tg_bench_client(const char *connect, double seconds, size_t size, int raw, long per_conn)
 {
 	static char req[REQ_HEAD_LEN + BENCH_MAX + 1], rsp[RSP_HEAD_LEN + BENCH_MAX];
 	double t0, t;
-	long n = 0;
+	long n = 0, conns = 1;
 	int fd;
 
 	if (size > BENCH_MAX) {
@@ -100,8 +102,18 @@ int tg_bench_client(const char *connect, double seconds, size_t size, int raw)
 		}
 		n++;
 		t = tg_now() - t0;
+		if (per_conn && n % per_conn == 0 && t < seconds) {
+			close(fd);
+			fd = tg_connect(connect);
+			if (fd < 0) {
+				fprintf(stderr, "netobs-trafficgen: connect %s failed\n", connect);
+				return 1;
+			}
+			conns++;
+		}
 	} while (t < seconds);
 	close(fd);
-	printf("bench: %ld round trips in %.3f s: %.0f per second\n", n, t, n / t);
+	printf("bench: %ld round trips in %.3f s: %.0f per second (%ld connections)\n", n, t, n / t,
+	       conns);
 	return 0;
 }

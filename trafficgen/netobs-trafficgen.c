@@ -19,6 +19,7 @@ static void usage(FILE *out)
 	    "  http-client --connect HOST:PORT [--path P] [--count N] [--keepalive]\n"
 	    "  bench-server --listen HOST:PORT\n"
 	    "  bench-client --connect HOST:PORT [--seconds S] [--size BYTES] [--raw]\n"
+	    "               [--count N: a new connection every N round trips]\n"
 	    "                                                request/response loop; prints the "
 	    "rate\n"
 	    "                                                (--raw: heads of no known protocol)\n",
@@ -116,7 +117,8 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "bench-server") && listen)
 		return tg_bench_server(listen);
 	if (!strcmp(mode, "bench-client") && connect)
-		return tg_bench_client(connect, seconds, (size_t)size, raw);
+		return tg_bench_client(connect, seconds, (size_t)size, raw,
+				       count_set ? (long)count : 0);
 	fprintf(stderr,
 		"netobs-trafficgen: '%s' needs %s (modes: mysql-server, mysql-client, "
 		"http-client, bench-server, bench-client)\n",

@@ -19,6 +19,6 @@ int tg_mysql_server(const char *listen, long max_conns);
 int tg_mysql_client(const char *connect, const char *query, long count);
 int tg_http_client(const char *connect, const char *path, long count, int keepalive);
 int tg_bench_server(const char *listen);
-int tg_bench_client(const char *connect, double seconds, size_t size, int raw);
+int tg_bench_client(const char *connect, double seconds, size_t size, int raw, long per_conn);
 
 #endif /* NETOBS_TG_H */

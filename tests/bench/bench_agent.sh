@@ -85,6 +85,14 @@ awk -v a="$wb" -v b="$ww" 'BEGIN { printf "BENCH veth_pps_wire_only_loss_vs_bare
 
 start_agent --max-flows $((N_FLOWS + 10000))
 ip netns exec ${NS}a $BUILD/tests/bench_fill ba0 "$N_FLOWS" >/dev/null
+# Idle but for its once-a-second sweep (which walks the whole table): CPU per second.
+cpu_ticks() { awk '{ print $14 + $15 }' /proc/$agent/stat; }
+sleep 1
+c0=$(cpu_ticks)
+sleep 10
+c1=$(cpu_ticks)
+awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" -v n="$N_FLOWS" \
+	'BEGIN { printf "BENCH sweep_cpu_ms_per_s_%dk_flows %.1f ms\n", n / 1000, (b - a) * 1000 / hz / 10 }'
 best=""
 for _ in 1 2 3 4 5; do
 	t=$(ip netns exec ${NS}a curl -s -o /dev/null -w '%{time_total}' \

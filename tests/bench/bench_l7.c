@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * L7 pipeline figures for make bench.
- *   bench_l7 consume SECONDS [stats]
+ *   bench_l7 consume SECONDS [stats] [sample=PCT]
  *                              load the socket probes, count what arrives until
  *                              SIGINT or SECONDS: snippets, records, ring-buffer
  *                              drops; with "stats", also the probes' own run time
- *                              per traced call, from the kernel's BPF statistics
+ *                              per traced call, from the kernel's BPF statistics;
+ *                              with sample=PCT, socket.sample_rate PCT
  *   bench_l7 parse N           the userspace half alone: N HTTP request and
  *                              response snippets through the parser and pairing
  */
@@ -41,7 +42,7 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int consume(double seconds, int stats)
+static int consume(double seconds, int stats, unsigned int sample_pct)
 {
 	struct sock_view_sink sink = { .l7 = on_l7 };
 	struct timespec tick = { 0, 1000000 };
@@ -54,6 +55,7 @@ static int consume(double seconds, int stats)
 	sock_view_opts_default(&o);
 	/* Room for this machine's stalls: a few hundred ms of snippets at full rate. */
 	o.ringbuf_bytes = 64U << 20;
+	o.sample_pct = sample_pct;
 	log_set_level(LOG_ERROR);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -116,10 +118,21 @@ static int parse(long n)
 
 int main(int argc, char **argv)
 {
-	if ((argc == 3 || (argc == 4 && !strcmp(argv[3], "stats"))) && !strcmp(argv[1], "consume"))
-		return consume(atof(argv[2]), argc == 4);
+	if (argc >= 3 && !strcmp(argv[1], "consume")) {
+		unsigned int pct = 100;
+		int i, stats = 0;
+
+		for (i = 3; i < argc; i++) {
+			if (!strcmp(argv[i], "stats"))
+				stats = 1;
+			else if (sscanf(argv[i], "sample=%u", &pct) != 1 || pct < 1 || pct > 100)
+				break;
+		}
+		if (i == argc)
+			return consume(atof(argv[2]), stats, pct);
+	}
 	if (argc == 3 && !strcmp(argv[1], "parse"))
 		return parse(atol(argv[2]));
-	fprintf(stderr, "usage: bench_l7 consume SECONDS [stats] | parse N\n");
+	fprintf(stderr, "usage: bench_l7 consume SECONDS [stats] [sample=1-100] | parse N\n");
 	return 2;
 }

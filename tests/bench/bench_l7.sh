@@ -52,8 +52,8 @@ stop_consumer() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# rounds FLAGS: ROUNDS pairs of rounds; sets ratios, best (the most events per
-# second seen with the probes: the pipeline's figure) and events.
+# rounds FLAGS [CONSUMER_ARGS]: ROUNDS pairs of rounds; sets ratios, best (the
+# most events per second seen with the probes: the pipeline's figure) and events.
 rounds() {
 	local r a b
 	ratios=()
@@ -61,14 +61,14 @@ rounds() {
 	events=""
 	for r in $(seq "$ROUNDS"); do
 		a=$(rr "$1")
-		start_consumer ""
+		start_consumer "${2:-}"
 		b=$(rr "$1")
 		stop_consumer
 		ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')")
-		set -- "$1" $counts # snippets N records N drops N
-		if [ "$3" -gt "$best" ]; then
-			best=$3
-			events="$3 snippets, $5 records, $7 ring-buffer drops in ${SECS} s"
+		set -- "$1" "${2:-}" $counts # snippets N records N drops N
+		if [ "$4" -gt "$best" ]; then
+			best=$4
+			events="$4 snippets, $6 records, $8 ring-buffer drops in ${SECS} s"
 		fi
 	done
 }
@@ -87,6 +87,12 @@ awk -v s="${events%% *}" -v t="$SECS" -v e="$events" \
 	'BEGIN { printf "BENCH l7_events_per_s %.0f snippets/s through probes, ring buffers and parsers (best round: %s)\n", s / t, e }'
 rounds "--raw"
 report rr_overhead_plain_pct "the same loop with heads of no known protocol"
+# socket.sample_rate is drawn per connection: the loop reconnects every 1000 round
+# trips (about a hundred connections a round), all traced, then a tenth of them.
+rounds "--count 1000" "sample=100"
+report rr_overhead_pct_sample_100 "every call an L7 message, a new connection every 1000 round trips, all traced"
+rounds "--count 1000" "sample=10"
+report rr_overhead_pct_sample_10 "the same with socket.sample_rate 10"
 
 # The probes' own cost per traced call (enter + exit), L7 and plain traffic.
 for kind in "" "--raw"; do

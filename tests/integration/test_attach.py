@@ -426,6 +426,47 @@ def scrape_values():
     return code, vals
 
 
+def rates_over_window():
+    """The *_per_second gauges are the agent's: the change over its window of sweeps, the same
+    for two scrapers, and over a window holding all of a transfer, that transfer's bytes."""
+    lab = 'interface="a0",server_port="7000",role="client"'
+    sent = "network_tcp_bytes_sent_total{%s}" % lab
+    rate = 'network_tcp_bytes_per_second{%s,direction="sent"}' % lab
+    pkts = "network_tcp_packets_received_total{%s}" % lab
+    prate = 'network_tcp_packets_per_second{%s,direction="received"}' % lab
+    win = "netobs_rate_window_seconds"
+    a = start_agent()
+    for _ in range(50):  # a rate needs two sweeps: one before the traffic
+        if scrape_values()[1].get(win, 0) > 0:
+            break
+        time.sleep(0.1)
+    _, before = scrape_values()
+    tcp_exchanges()
+    time.sleep(1.5)  # a sweep after the traffic
+    for _ in range(5):
+        _, v1 = scrape_values()
+        _, v2 = scrape_values()
+        if v1.get(win) == v2.get(win):
+            break
+    stop(a)
+    span = v1.get(win, 0)
+    lines = lambda v: {k: x for k, x in v.items() if "_per_second{" in k}
+
+    def whole(r, total):  # r and span are printed to 3 decimals
+        return r is not None and abs(r * span - total) <= 0.0005 * (r + span) + 0.01
+
+    report(before.get(win, 0) > 0 and (rate not in before or before.get(rate) == 0),
+           "before any traffic the window is open and the rate is 0 or absent",
+           "window %r, rate %r" % (before.get(win), before.get(rate)))
+    report(lines(v1) == lines(v2) and lines(v1) and 0 < span <= 10 and
+           whole(v1.get(rate), v1.get(sent, -1)) and whole(v1.get(prate), v1.get(pkts, -1)),
+           "per-second gauges: two scrapers read the same values, and rate x window = the "
+           "transfer's bytes and segments (all inside the window)",
+           "window %r s; rate %r, sent %r; packet rate %r, received %r; same %r" % (
+               span, v1.get(rate), v1.get(sent), v1.get(prate), v1.get(pkts),
+               lines(v1) == lines(v2)))
+
+
 def pin_restart():
     """--pin: a stopped agent leaves programs and counters; the next takes over."""
     lab = 'interface="a0",server_port="7000",role="client"'
@@ -546,6 +587,7 @@ def main():
             live_equals_replay(mode)
         injected_equals_offline(CAPTURES)
         config_file()
+        rates_over_window()
         pin_restart()
         keeps_existing_clsact()
         failure_half_way()

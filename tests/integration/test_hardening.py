@@ -500,9 +500,13 @@ def check_hostile_names_and_secrets():
     open(conf, "w").write("http:\n  endpoints:\n    l7: local\n")
     p = start_agent("--socket-view", "--config", conf, listen="0.0.0.0:%d" % PORT)
     out = sh("/usr/bin/python3", "-c", HOSTILE, B4, ns=NS_A, timeout=20)
-    for _ in range(30):  # the agent reads the socket view at most 100 ms late
+    # The agent reads the socket view at most 100 ms late, and the two sockets' records
+    # come on their own CPUs' rings: wait for both the client's and the server's.
+    for _ in range(30):
         _, l7, _ = curl(url("/l7"))
-        if "hunter2" in l7 or "password=?" in l7:
+        sides = {json.loads(l).get("side") for l in l7.splitlines()
+                 if "hunter2" in l or "password=?" in l}
+        if len(sides) >= 2:
             break
         time.sleep(0.2)
     for _ in range(5):

@@ -144,6 +144,68 @@ def wire_check(pcap, client_recs):
                "them" % (len(w), proto), "" if w == g else "tshark %s\n   ours %s" % (w, g))
 
 
+# N keep-alive connections to nginx, three requests on each.
+KEEPALIVE = """import socket, sys
+for _ in range(int(sys.argv[3])):
+    s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+    for _ in range(3):
+        s.sendall(b"GET /ok HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n")
+        got = b""
+        while not got.endswith(b"ok\\n"):
+            got += s.recv(4096)
+    s.close()
+"""
+
+
+def probe_counts(metrics):
+    kinds = {}
+    for line in metrics.splitlines():
+        if line.startswith("netobs_socket_probe_events_total{kind="):
+            kinds[line.split('"')[1]] = int(line.rsplit(" ", 1)[1])
+    return kinds
+
+
+def sampled_connections(procs, n=200, pct=10):
+    """socket.sample_rate: a connection's socket is traced whole or not at all, about pct %
+    of them, and the ones left out are counted."""
+    conf = os.path.join(WORK, "sampled.yaml")
+    open(conf, "w").write("socket:\n  sample_rate: %d\n" % pct)
+    agent = spawn(BIN, "attach", "c0", "--listen", LISTEN, "--config", conf, ns=NS_C,
+                  log=WORK + "/agent-sampled.log")
+    procs.append(agent)
+    for _ in range(100):
+        if get("/healthz") == "ok\n":
+            break
+        time.sleep(0.1)
+    before = probe_counts(get("/metrics"))
+    sh("/usr/bin/python3", "-c", KEEPALIVE, S4, str(HTTP_PORT), str(n), ns=NS_C, check=True,
+       timeout=60)
+    time.sleep(1)
+    metrics = get("/metrics")
+    after = probe_counts(metrics)
+    recs = [json.loads(l) for l in get("/l7").splitlines() if l.strip()]
+    os.killpg(agent.pid, signal.SIGTERM)
+    agent.wait(10)
+    per_conn = {}
+    for r in recs:
+        if r["server"] == "%s:%d" % (S4, HTTP_PORT) and r["request"] == "/ok":
+            per_conn.setdefault((r["side"], r["client"]), []).append(r)
+    sizes = sorted({len(v) for v in per_conn.values()})
+    traced = {side: sum(1 for k in per_conn if k[0] == side) for side in ("client", "server")}
+    out = after.get("connection_sampled_out", 0) - before.get("connection_sampled_out", 0)
+    inn = after.get("connection_sampled", 0) - before.get("connection_sampled", 0)
+    untraced = 2 * n - traced["client"] - traced["server"]
+    # 200 draws at 10 %: 20 expected, sd 4.2; 3 and 50 are 4 and 7 sd away.
+    report("netobs_socket_sample_rate_percent %d\n" % pct in metrics and sizes == [3] and
+           all(3 <= traced[s] <= 50 for s in traced) and out >= untraced and
+           inn >= traced["client"] + traced["server"],
+           "socket.sample_rate %d: whole connections traced (3 requests each), %d of %d "
+           "clients and %d servers; the rest counted" % (pct, traced["client"], n,
+                                                          traced["server"]),
+           "records per connection %r; sampled %d, sampled_out %d (at least %d)" % (
+               sizes, inn, out, untraced))
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     procs = []
@@ -300,6 +362,7 @@ def main():
         left = sh("bpftool", "prog", "show").stdout
         report("tp_enter_read" not in left and "sockops_rtt" not in left,
                "no socket probe left loaded after the agent stopped")
+        sampled_connections(procs)
     finally:
         for p in procs:
             try:

@@ -109,6 +109,7 @@ static void test_bad_values(void **state)
 				       "auto, tracepoint, kprobe", NULL };
 	const char *const snippet[] = { "l7.snippet_bytes", "'8192'", "16 to 4096", NULL };
 	const char *const enabled[] = { "socket.enabled", "'yes'", "true, false", NULL };
+	const char *const sample[] = { ":3:", "socket.sample_rate", "'101'", "1 to 100", NULL };
 
 	expect_error("ebpf:\n  sampling_rate: 0\n", rate);
 	expect_error("ebpf:\n  perf_buffer_size: 5000\n", pow2);
@@ -118,6 +119,7 @@ static void test_bad_values(void **state)
 	expect_error("socket:\n  probes: fentry\n", probes);
 	expect_error("l7:\n  snippet_bytes: 8192\n", snippet);
 	expect_error("socket:\n  enabled: yes\n", enabled);
+	expect_error("socket:\n  enabled: true\n  sample_rate: 101\n", sample);
 }
 
 static void test_socket_and_l7(void **state)
@@ -125,13 +127,14 @@ static void test_socket_and_l7(void **state)
 	struct netobs_config c;
 
 	assert_int_equal(load("socket:\n  enabled: false\n  probes: kprobe\n"
-			      "  oci_bundle_roots: /run/a:/run/b\n"
+			      "  oci_bundle_roots: /run/a:/run/b\n  sample_rate: 25\n"
 			      "l7:\n  snippet_bytes: 64\n  show_sql_literals: true\n",
 			      &c),
 			 0);
 	assert_int_equal(c.socket_view, 0);
 	assert_int_equal(c.probe_mode, PROBE_KPROBE);
 	assert_string_equal(c.bundle_roots, "/run/a:/run/b");
+	assert_int_equal(c.sock_sample_pct, 25);
 	assert_int_equal(c.snippet_bytes, 64);
 	assert_int_equal(c.show_sql_literals, 1);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Flow records summed into Prometheus series: values, buckets, roles, folding. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <net/if.h>
 
 #include "export/metrics.h"
+#include "export/rate_window.h"
 #include "wire/flow.h"
 
 static struct flow_stats flow(__u16 server_port, __u8 role, __u64 c2s_bytes, __u64 s2c_bytes)
@@ -35,7 +37,7 @@ static char *render(const struct metrics_table *t)
 	size_t n = 0;
 	FILE *f = open_memstream(&out, &n);
 
-	metrics_write(f, t, NULL, 0, 0);
+	metrics_write(f, t, NULL, 0);
 	fclose(f);
 	return out;
 }
@@ -222,26 +224,46 @@ static void test_cap_folds_into_other(void **state)
 	metrics_free(&t);
 }
 
+static char *render_rates(const struct metrics_table *t, const struct rate_window *w, int om)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	metrics_write(f, t, w, om);
+	fclose(f);
+	return out;
+}
+
 static void test_openmetrics_and_rates(void **state)
 {
 	struct metrics_table prev, now;
 	struct flow_stats a = flow(80, ROLE_CLIENT, 100, 40), b = flow(80, ROLE_CLIENT, 300, 40);
-	char *out = NULL;
-	size_t n = 0;
-	FILE *f;
+	struct rate_window w;
+	char *out;
 
 	assert_int_equal(metrics_init(&prev, 16), 0);
 	assert_int_equal(metrics_init(&now, 16), 0);
+	assert_int_equal(rate_window_init(&w, metrics_slots(&now)), 0);
 	metrics_add_flow(&prev, &a, -1);
 	metrics_add_flow(&now, &b, -1);
-	f = open_memstream(&out, &n);
-	metrics_write(f, &now, &prev, 2.0, 1);
-	fclose(f);
+	rate_window_push(&w, 5.0, &prev);
+	/* One point is no rate yet: the family is there, with no samples. */
+	out = render_rates(&now, &w, 0);
+	HAS(out, "# TYPE network_tcp_bytes_per_second gauge");
+	assert_null(strstr(out, "network_tcp_bytes_per_second{"));
+	free(out);
+	rate_window_push(&w, 7.0, &now);
+	assert_true(rate_window_span(&w) == 2.0);
+	out = render_rates(&now, &w, 1);
 	/* 300 - 100 bytes sent in 2 s; nothing more received. */
 	HAS(out, "network_tcp_bytes_per_second{interface=\"lo\",server_port=\"80\","
 		 "role=\"client\",direction=\"sent\"} 100.000");
 	HAS(out, "network_tcp_bytes_per_second{interface=\"lo\",server_port=\"80\","
 		 "role=\"client\",direction=\"received\"} 0.000");
+	/* 3 segments each way in both points. */
+	HAS(out, "network_tcp_packets_per_second{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",direction=\"sent\"} 0.000");
 	/* OpenMetrics: a counter family is named without _total, its samples with it. */
 	HAS(out, "# TYPE network_tcp_bytes_sent counter");
 	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"80\","
@@ -249,8 +271,73 @@ static void test_openmetrics_and_rates(void **state)
 	assert_null(strstr(out, "# TYPE network_tcp_bytes_sent_total"));
 	HAS(out, "# TYPE network_tcp_connections_active gauge");
 	free(out);
+	/* Rendering is reading: a second scraper gets the same rates. */
+	out = render_rates(&now, &w, 1);
+	HAS(out, "network_tcp_bytes_per_second{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",direction=\"sent\"} 100.000");
+	free(out);
+	rate_window_free(&w);
 	metrics_free(&prev);
 	metrics_free(&now);
+}
+
+/*
+ * The window keeps the last RATE_WINDOW_POINTS sweeps: a burst before them
+ * leaves it; a label set the oldest point lacks had nothing then; one the
+ * newest lacks (younger than the last sweep) gets no sample.
+ */
+static void test_rate_window_slides(void **state)
+{
+	struct rate_window w;
+	struct metrics_table t, view;
+	struct flow_stats f = flow(80, ROLE_CLIENT, 0, 0), g = flow(443, ROLE_CLIENT, 0, 0);
+	struct flow_stats late = flow(8080, ROLE_CLIENT, 5, 0);
+	struct series_key k80 = {
+		.ifindex = f.ifindex, .server_port = 80, .role = ROLE_CLIENT, .proto = 6
+	};
+	struct series_key k443 = k80, k8080 = k80;
+	double r;
+	char *out;
+	int i;
+
+	k443.server_port = 443;
+	k8080.server_port = 8080;
+	assert_int_equal(rate_window_init(&w, 64), 0);
+	assert_int_equal(rate_window_rate(&w, &k80, RATE_BYTES, DIR_C2S, &r), -EAGAIN);
+	/* t = 0: nothing; t = 1: 1000 bytes at once; then 10 bytes a second up to t = 12. */
+	for (i = 0; i <= 12; i++) {
+		assert_int_equal(metrics_init(&t, 16), 0);
+		f.side[DIR_C2S].bytes = i ? 1000 + 10 * (i - 1) : 0;
+		metrics_add_flow(&t, &f, -1);
+		if (i >= 5) { /* port 443 from t = 5: 7 bytes a second */
+			g.side[DIR_C2S].bytes = 7 * (i - 4);
+			metrics_add_flow(&t, &g, -1);
+		}
+		rate_window_push(&w, i, &t);
+		metrics_free(&t);
+	}
+	/* The points at t = 2 .. 12 are kept: (1110 - 1010) / 10 s. */
+	assert_true(rate_window_span(&w) == 10.0);
+	assert_int_equal(rate_window_rate(&w, &k80, RATE_BYTES, DIR_C2S, &r), 0);
+	assert_true(r == 10.0);
+	/* 443 is absent at t = 2: 56 bytes in the 10 s. */
+	assert_int_equal(rate_window_rate(&w, &k443, RATE_BYTES, DIR_C2S, &r), 0);
+	assert_true(r == 5.6);
+	assert_int_equal(rate_window_rate(&w, &k8080, RATE_BYTES, DIR_C2S, &r), -ENOENT);
+	/* A scrape's view with a label set the sweeps have not seen yet. */
+	assert_int_equal(metrics_init(&view, 16), 0);
+	metrics_add_flow(&view, &f, -1);
+	metrics_add_flow(&view, &late, -1);
+	out = render_rates(&view, &w, 0);
+	HAS(out, "network_tcp_bytes_per_second{interface=\"lo\",server_port=\"80\","
+		 "role=\"client\",direction=\"sent\"} 10.000");
+	assert_null(strstr(out, "network_tcp_bytes_per_second{interface=\"lo\","
+				"server_port=\"8080\""));
+	HAS(out, "network_tcp_bytes_sent_total{interface=\"lo\",server_port=\"8080\","
+		 "role=\"client\"} 5");
+	free(out);
+	metrics_free(&view);
+	rate_window_free(&w);
 }
 
 int main(void)
@@ -262,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_histogram_buckets_inclusive),
 		cmocka_unit_test(test_cap_folds_into_other),
 		cmocka_unit_test(test_openmetrics_and_rates),
+		cmocka_unit_test(test_rate_window_slides),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -173,19 +173,38 @@ static int on_event(void *ctx, const void *data, size_t len)
 
 static int on_swept(void *ctx, const struct flow_record *r)
 {
-	count_end(ctx, &r->s, r->close_type, 1);
-	return 0;
+	struct agent_state *st = ctx;
+
+	count_end(st, &r->s, r->close_type, 1);
+	return metrics_add_flow(&st->point, &r->s, r->close_type);
 }
 
+static int on_still_live(void *ctx, const struct flow_stats *f)
+{
+	struct agent_state *st = ctx;
+
+	return metrics_add_flow(&st->point, f, -1);
+}
+
+/*
+ * Ends expired flows, and takes the rate window's point in the same walk: the
+ * flows ended before it, those it ends, and those that stay.
+ */
 static int sweep(struct agent_state *st)
 {
 	struct sweep_stats seen;
+	__u64 now = mono_ns();
 	int n;
 
 	pthread_mutex_lock(&st->exp.lock);
-	n = wire_sweep(st->exp.engine, mono_ns(), &st->opts->wire.timeouts, 0, on_swept, st, &seen);
-	if (n >= 0)
+	n = metrics_copy(&st->point, &st->exp.ended);
+	if (!n)
+		n = wire_sweep_live(st->exp.engine, now, &st->opts->wire.timeouts, 0, on_swept, st,
+				    on_still_live, &seen);
+	if (n >= 0) {
 		st->exp.flows_live = seen.flows;
+		rate_window_push(&st->exp.rates, now / 1e9, &st->point);
+	}
 	if (n >= 0)
 		n = state_save(st);
 	pthread_mutex_unlock(&st->exp.lock);
@@ -324,9 +343,15 @@ int agent_run(const struct agent_opts *o)
 		pr_err("out of memory\n");
 		return 1;
 	}
+	if (metrics_init(&st.point, o->max_label_sets)) {
+		pr_err("out of memory\n");
+		export_state_free(&st.exp);
+		return 1;
+	}
 	st.exp.ended.mirrors = &st.mirrors;
 	st.exp.metrics_path = o->http.metrics_path;
 	st.exp.sampling_pct = o->wire.sampling_pct;
+	st.exp.sock_sample_pct = o->sock.sample_pct;
 	st.exp.max_flows = o->wire.max_flows;
 	err = bpffs_ensure();
 	if (o->pin) {
@@ -446,6 +471,7 @@ cleanup:
 		close(st.state_fd);
 	wire_backend_destroy(st.exp.engine);
 	export_state_free(&st.exp);
+	metrics_free(&st.point);
 	if (stop_signal && o->pin)
 		pr_info("%s: programs and counters kept pinned in %s (netobs-xdp detach to "
 			"remove them)\n",

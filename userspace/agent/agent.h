@@ -48,6 +48,8 @@ struct agent_state {
 	unsigned long long ended_generation; /* bumped when exp.ended changes */
 	unsigned long long saved_generation;
 	int state_fd; /* pinned array of ended label sets, with --pin; -1 otherwise */
+	/* What the last sweep saw (ended flows and the table), for the rate window. */
+	struct metrics_table point;
 };
 
 /* Remove the pinned state (after `detach`, when nothing of ours is attached). */

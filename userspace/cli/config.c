@@ -35,6 +35,7 @@ void config_defaults(struct netobs_config *c)
 	snprintf(c->bundle_roots, sizeof(c->bundle_roots), "%s", SOCK_DEFAULT_BUNDLE_ROOTS);
 	c->snippet_bytes = L7_SNIPPET_DEFAULT;
 	c->sock_ringbuf_bytes = SOCK_DEFAULT_RINGBUF;
+	c->sock_sample_pct = 100;
 }
 
 enum kind { K_MAP, K_STR, K_OPTSTR, K_PATH, K_U32, K_POW2, K_SECONDS, K_CHOICE };
@@ -116,6 +117,8 @@ static const struct key_spec keys[] = {
 	    "directories separated by colons"),
 	KEY("socket.ringbuf_bytes", K_POW2, sock_ringbuf_bytes, 4096, 1U << 30, NULL,
 	    "a power of two from 4096 to 1073741824 (bytes)"),
+	KEY("socket.sample_rate", K_U32, sock_sample_pct, 1, 100, NULL,
+	    "a whole number from 1 to 100 (percent of connections)"),
 	MAP("l7"),
 	KEY("l7.snippet_bytes", K_U32, snippet_bytes, 16, L7_SNIPPET_MAX, NULL,
 	    "a whole number from 16 to 4096 (bytes)"),

@@ -32,6 +32,7 @@ struct netobs_config {
 	int probe_mode;		       /* socket.probes: enum probe_mode */
 	char bundle_roots[128];	       /* socket.oci_bundle_roots */
 	__u32 sock_ringbuf_bytes;      /* socket.ringbuf_bytes */
+	__u32 sock_sample_pct;	       /* socket.sample_rate */
 	__u32 snippet_bytes;	       /* l7.snippet_bytes */
 	int show_sql_literals;	       /* l7.show_sql_literals */
 	int keep_query;		       /* l7.redact_query: false */

@@ -583,6 +583,7 @@ static int cmd_attach(int argc, char **argv)
 	o.sock.mode = cfg.probe_mode;
 	o.sock.bundle_roots = cfg.bundle_roots;
 	o.sock.ringbuf_bytes = cfg.sock_ringbuf_bytes;
+	o.sock.sample_pct = cfg.sock_sample_pct;
 	o.sock.l7.snippet_bytes = cfg.snippet_bytes;
 	o.sock.l7.show_sql_literals = cfg.show_sql_literals;
 	o.sock.l7.keep_query = cfg.keep_query;

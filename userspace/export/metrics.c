@@ -8,6 +8,7 @@
 
 #include "export/metrics.h"
 #include "export/prom_label.h"
+#include "export/rate_window.h"
 #include "util/names.h"
 
 static __u32 key_hash(const struct series_key *k)
@@ -401,35 +402,34 @@ static __u64 v_server_establish_fail(const struct series *s, int unused)
 
 #define OFF(field) ((int)offsetof(struct series, field))
 
-static void rates(FILE *f, const struct metrics_table *t, const struct metrics_table *prev,
-		  double dt, const char *name, const char *help, int field)
+static void rate_family(FILE *f, const struct metrics_table *t, const struct rate_window *w,
+			const char *name, const char *help, enum rate_kind kind)
 {
 	char l[192];
+	double v;
 	__u32 i;
 	int d;
 
 	head(f, name, "gauge", help);
-	for (i = 0; i < t->n && prev && dt > 0; i++) {
+	for (i = 0; i < t->n && w; i++) {
 		const struct series *s = &t->s[i];
-		const struct series *p;
 
 		if (s->key.proto != fam_proto)
 			continue;
-		p = find((struct metrics_table *)prev, &s->key, 0);
 		labels(l, sizeof(l), &s->key);
 		for (d = 0; d < 2; d++) {
-			__u64 now = ((const __u64 *)((const char *)s + field))[d];
-			__u64 was = p ? ((const __u64 *)((const char *)p + field))[d] : 0;
 			int sent = d == sent_dir(s->key.role);
 
+			if (rate_window_rate(w, &s->key, kind, d, &v))
+				break;
 			fprintf(f, "%s{%s,direction=\"%s\"} %.3f\n", name, l,
-				sent ? "sent" : "received", now > was ? (now - was) / dt : 0.0);
+				sent ? "sent" : "received", v);
 		}
 	}
 }
 
-void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_table *prev,
-		   double dt_s, int openmetrics)
+void metrics_write(FILE *f, const struct metrics_table *t, const struct rate_window *rates,
+		   int openmetrics)
 {
 	char l[192];
 	__u32 i;
@@ -451,10 +451,13 @@ void metrics_write(FILE *f, const struct metrics_table *t, const struct metrics_
 	       OFF(live));
 
 	fam_proto = IPPROTO_TCP;
-	rates(f, t, prev, dt_s, "network_tcp_bytes_per_second",
-	      "TCP bytes per second since the previous scrape.", OFF(bytes));
-	rates(f, t, prev, dt_s, "network_tcp_packets_per_second",
-	      "TCP segments per second since the previous scrape.", OFF(packets));
+	rate_family(f, t, rates, "network_tcp_bytes_per_second",
+		    "TCP bytes per second over the agent's window (netobs_rate_window_seconds: "
+		    "the last 10 s of its sweeps), the same for every scraper.",
+		    RATE_BYTES);
+	rate_family(f, t, rates, "network_tcp_packets_per_second",
+		    "TCP segments per second over the agent's window (netobs_rate_window_seconds).",
+		    RATE_PACKETS);
 
 	family(f, t, "network_tcp_bytes_sent_total", "counter",
 	       "TCP bytes (IP header and payload) the host sent.", v_sent, OFF(bytes));

@@ -89,12 +89,14 @@ void metrics_hist_write(FILE *f, const char *name, const char *labels, const str
 
 void prom_head(FILE *f, const char *name, const char *type, const char *help, int openmetrics);
 
+struct rate_window;
+
 /*
  * The network_tcp_* and network_udp_* families, HELP and TYPE for each: Prometheus text 0.0.4,
- * or OpenMetrics 1.0 with @openmetrics. With @prev (the previous scrape,
- * @dt_s seconds ago) also the per-second rates since then.
+ * or OpenMetrics 1.0 with @openmetrics. With @rates (the agent's window of
+ * sweeps) also the per-second rates over it.
  */
-void metrics_write(FILE *out, const struct metrics_table *t, const struct metrics_table *prev,
-		   double dt_s, int openmetrics);
+void metrics_write(FILE *out, const struct metrics_table *t, const struct rate_window *rates,
+		   int openmetrics);
 
 #endif /* NETOBS_METRICS_H */

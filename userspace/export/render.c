@@ -31,7 +31,7 @@ int export_state_init(struct export_state *st, __u32 max_label_sets)
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_init(&st->lock, NULL);
 	if (metrics_init(&st->ended, max_label_sets) ||
-	    metrics_init(&st->last_scrape, max_label_sets) ||
+	    rate_window_init(&st->rates, metrics_slots(&st->ended)) ||
 	    l7_sink_init(&st->l7, max_label_sets)) {
 		export_state_free(st);
 		return -ENOMEM;
@@ -42,7 +42,7 @@ int export_state_init(struct export_state *st, __u32 max_label_sets)
 void export_state_free(struct export_state *st)
 {
 	metrics_free(&st->ended);
-	metrics_free(&st->last_scrape);
+	rate_window_free(&st->rates);
 	l7_sink_free(&st->l7);
 	pthread_mutex_destroy(&st->lock);
 }
@@ -94,10 +94,15 @@ static int metrics_view(struct export_state *st, struct metrics_table *view)
 static void socket_metrics(FILE *f, struct export_state *st)
 {
 	static const char *const names[SCNT_MAX] = {
-		[SCNT_CALLS] = "socket_calls",	  [SCNT_SNIPPETS] = "snippets",
-		[SCNT_FILTERED] = "no_signature", [SCNT_RINGBUF_FULL] = "ringbuf_full",
-		[SCNT_READ_FAULT] = "read_fault", [SCNT_STATE_EVENTS] = "socket_closed",
+		[SCNT_CALLS] = "socket_calls",
+		[SCNT_SNIPPETS] = "snippets",
+		[SCNT_FILTERED] = "no_signature",
+		[SCNT_RINGBUF_FULL] = "ringbuf_full",
+		[SCNT_READ_FAULT] = "read_fault",
+		[SCNT_STATE_EVENTS] = "socket_closed",
 		[SCNT_TCP_EVENTS] = "tcp_events",
+		[SCNT_SAMPLED] = "connection_sampled",
+		[SCNT_SAMPLED_OUT] = "connection_sampled_out",
 	};
 	__u64 c[SCNT_MAX];
 	const struct l7_stats *ls;
@@ -109,6 +114,11 @@ static void socket_metrics(FILE *f, struct export_state *st)
 		    "1 when the socket probes are loaded and attached.");
 	fprintf(f, "netobs_socket_view_enabled %d\n", !!st->sv);
 	if (st->sv) {
+		metric_head(f, "netobs_socket_sample_rate_percent", "gauge",
+			    "Percent of connections the socket view traces (socket.sample_rate), "
+			    "each drawn once; see netobs_socket_probe_events_total's "
+			    "connection_sampled and connection_sampled_out.");
+		fprintf(f, "netobs_socket_sample_rate_percent %u\n", st->sock_sample_pct);
 		sock_view_counters(st->sv, c);
 		ls = sock_view_l7_stats(st->sv);
 		metric_head(f, "netobs_socket_probe_events_total", "counter",
@@ -238,10 +248,13 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 	metric_head(f, "netobs_label_folded_flows", "gauge",
 		    "Flows counted under server_port=\"other\" because of the cap.");
 	fprintf(f, "netobs_label_folded_flows %llu\n", view->folded_flows);
-	metrics_write(f, view, st->last_scrape_s ? &st->last_scrape : NULL, t0 - st->last_scrape_s,
-		      openmetrics);
-	metrics_copy(&st->last_scrape, view);
-	st->last_scrape_s = t0;
+	pthread_mutex_lock(&st->lock);
+	metric_head(f, "netobs_rate_window_seconds", "gauge",
+		    "Time the *_per_second gauges are measured over: from the oldest to the "
+		    "newest of the last sweeps kept (0 until the second sweep).");
+	fprintf(f, "netobs_rate_window_seconds %.3f\n", rate_window_span(&st->rates));
+	metrics_write(f, view, &st->rates, openmetrics);
+	pthread_mutex_unlock(&st->lock);
 	socket_metrics(f, st);
 	metric_head(f, "netobs_scrape_duration_seconds", "gauge",
 		    "Time this scrape took to gather the figures above.");

@@ -7,6 +7,7 @@
 
 #include "export/l7_sink.h"
 #include "export/metrics.h"
+#include "export/rate_window.h"
 #include "socket/sock_view.h"
 #include "wire/backend.h"
 
@@ -30,6 +31,7 @@ struct export_state {
 	struct sock_view *sv; /* NULL when the socket view is off */
 	const char *metrics_path;
 	__u32 sampling_pct;
+	__u32 sock_sample_pct; /* socket.sample_rate */
 	__u32 max_flows;
 	pthread_mutex_t lock;
 	struct metrics_table ended; /* flows that ended since the agent started */
@@ -38,9 +40,8 @@ struct export_state {
 	struct l7_sink l7;
 	struct export_iface ifaces[EXPORT_IFACES_MAX];
 	int n_ifaces;
-	/* The exporter's own: the previous scrape, for the per-second rates. */
-	struct metrics_table last_scrape;
-	double last_scrape_s; /* 0: no scrape yet */
+	/* The per-second gauges' window: a point per sweep, pushed by the owner. */
+	struct rate_window rates;
 };
 
 /* 0, or -ENOMEM. Label sets per metric before folding into "other": @max_label_sets. */

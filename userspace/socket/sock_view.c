@@ -121,6 +121,7 @@ void sock_view_opts_default(struct sock_view_opts *o)
 	o->ringbuf_bytes = SOCK_DEFAULT_RINGBUF;
 	o->proc_root = "/proc";
 	o->bundle_roots = SOCK_DEFAULT_BUNDLE_ROOTS;
+	o->sample_pct = 100;
 }
 
 static __u64 mono_ns(void)
@@ -710,6 +711,7 @@ struct sock_view *sock_view_open(const struct sock_view_opts *o, const struct so
 	sv->skel->rodata->self_tgid = getpid();
 	set_self_pidns(sv->skel);
 	sv->skel->rodata->self_port = o->self_port;
+	sv->skel->rodata->sample_pct = o->sample_pct;
 	err = create_rings(sv);
 	if (err)
 		goto fail;

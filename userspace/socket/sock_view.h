@@ -26,6 +26,7 @@ struct sock_view_opts {
 	const char *proc_root;	  /* "/proc" */
 	const char *cgroup_root;  /* cgroup v2 mount for sockops; NULL: found in /proc/mounts */
 	__u16 self_port;	  /* the agent's HTTP port: connections to it are not traced */
+	__u32 sample_pct;	  /* socket.sample_rate: percent of connections traced (1-100) */
 };
 
 #define SOCK_DEFAULT_BUNDLE_ROOTS                                                                  \

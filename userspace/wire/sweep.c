@@ -10,6 +10,8 @@ struct sweep_ctx {
 	__u64 now;
 	const struct wire_timeouts *t;
 	int all;
+	wire_flow_fn live;
+	void *live_ctx;
 	struct flow_record *ended;
 	size_t n, cap;
 	struct sweep_stats seen;
@@ -24,7 +26,7 @@ static int sweep_one(void *ctx, const struct flow_stats *f)
 	if (!expired && !c->all) {
 		c->seen.flows++;
 		c->seen.tcp_flows += f->key.proto == IPPROTO_TCP;
-		return 0;
+		return c->live ? c->live(c->live_ctx, f) : 0;
 	}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
@@ -45,7 +47,13 @@ static int sweep_one(void *ctx, const struct flow_stats *f)
 int wire_sweep(struct wire_backend *b, __u64 now, const struct wire_timeouts *t, int all,
 	       flow_record_fn fn, void *ctx, struct sweep_stats *stats)
 {
-	struct sweep_ctx c = { .now = now, .t = t, .all = all };
+	return wire_sweep_live(b, now, t, all, fn, ctx, NULL, stats);
+}
+
+int wire_sweep_live(struct wire_backend *b, __u64 now, const struct wire_timeouts *t, int all,
+		    flow_record_fn fn, void *ctx, wire_flow_fn live, struct sweep_stats *stats)
+{
+	struct sweep_ctx c = { .now = now, .t = t, .all = all, .live = live, .live_ctx = ctx };
 	size_t i;
 	int err;
 
