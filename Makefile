@@ -140,7 +140,7 @@ $(BUILD)/tests/bench_l7: tests/bench/bench_l7.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LIBS) -o $@
 
-$(BUILD)/tests/bench_fill: tests/bench/bench_fill.c
+$(BUILD)/tests/bench_fill: tests/bench/bench_fill.c $(WIRE_HDRS)
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIBS) -o $@

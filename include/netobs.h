@@ -263,6 +263,28 @@ struct flow_entry {
 	struct flow_stats s;
 };
 
+/*
+ * A flow as the sweep reads it: what the rate window needs of a flow that
+ * stays (the label set and the traffic), so the once-a-second walk does not
+ * copy whole entries; a flow it finds expired comes as BRIEF_ENDED followed
+ * by its struct flow_stats.
+ */
+enum flow_brief_kind {
+	BRIEF_LIVE = 1,
+	BRIEF_ENDED = 2,
+};
+
+struct flow_brief {
+	__u32 kind;
+	__u32 ifindex;
+	__u16 server_port;
+	__u8 host_role;
+	__u8 proto;
+	__u32 pad;
+	__u64 packets[2]; /* [DIR_C2S], [DIR_S2C] */
+	__u64 bytes[2];
+};
+
 enum flow_event_type {
 	EV_FLOW_END = 1,
 	EV_ANOMALY = 2,

@@ -6,6 +6,7 @@
  * bpf_spin_lock, so the syscall's BPF_F_LOCK cannot take it; this can.
  */
 #include "wire/platform.bpf.h"
+#include "wire/flow.h"
 
 /* The iterator's context, as the running kernel's BTF lays it out (CO-RE). */
 struct seq_file;
@@ -38,6 +39,52 @@ int flow_dump(struct bpf_iter__bpf_map_elem *ctx)
 	}
 	bpf_seq_write(ctx->meta->seq, &e->s, sizeof(e->s));
 	flow_unlock(e);
+	return 0;
+}
+
+/* Set by the sweep before each walk: its clock and the timeouts it ends flows by. */
+volatile __u64 sweep_now_ns;
+volatile struct wire_timeouts sweep_timeouts;
+
+static __always_inline void sweep_timeouts_read(struct wire_timeouts *t)
+{
+	t->established_ns = sweep_timeouts.established_ns;
+	t->closing_rst_ns = sweep_timeouts.closing_rst_ns;
+	t->opening_ns = sweep_timeouts.opening_ns;
+	t->closed_fin_ns = sweep_timeouts.closed_fin_ns;
+	t->udp_ns = sweep_timeouts.udp_ns;
+}
+
+/*
+ * The sweep's walk: a flow that stays is written in brief, read without its
+ * lock (each counter is one aligned load; the rate window needs no more); one
+ * that looks expired is checked again under the lock, and if it still is,
+ * written whole for the sweep to end. A packet that holds the lock is proof
+ * enough that the flow is not expired.
+ */
+SEC("iter/bpf_map_elem")
+int flow_sweep(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct flow_entry *e = ctx->value;
+	struct wire_timeouts t;
+	struct flow_brief b;
+	__u64 now = sweep_now_ns;
+
+	if (!e)
+		return 0;
+	sweep_timeouts_read(&t);
+	if (flow_expired(&e->s, now, &t) && !flow_lock(e, DUMP_LOCK_SPINS)) {
+		if (flow_expired(&e->s, now, &t)) {
+			b.kind = BRIEF_ENDED;
+			bpf_seq_write(ctx->meta->seq, &b.kind, sizeof(b.kind));
+			bpf_seq_write(ctx->meta->seq, &e->s, sizeof(e->s));
+			flow_unlock(e);
+			return 0;
+		}
+		flow_unlock(e);
+	}
+	flow_brief_of(&e->s, &b);
+	bpf_seq_write(ctx->meta->seq, &b, sizeof(b));
 	return 0;
 }
 

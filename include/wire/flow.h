@@ -104,6 +104,29 @@ static __always_inline __u32 flow_sample_bucket(const struct flow_key *k)
 	return h % 100;
 }
 
+static __always_inline __u16 flow_server_port(const struct flow_stats *f)
+{
+	return (f->flags & FF_CLIENT_IS_LO) ? f->key.hi_port : f->key.lo_port;
+}
+
+/*
+ * Field by field, not a copy: the BPF reader runs this without the flow's
+ * lock, where each aligned 64-bit load is whole but the set is not one instant.
+ */
+static __always_inline void flow_brief_of(const struct flow_stats *f, struct flow_brief *b)
+{
+	b->kind = BRIEF_LIVE;
+	b->ifindex = f->ifindex;
+	b->server_port = flow_server_port(f);
+	b->host_role = f->host_role;
+	b->proto = f->key.proto;
+	b->pad = 0;
+	b->packets[0] = f->side[0].packets;
+	b->packets[1] = f->side[1].packets;
+	b->bytes[0] = f->side[0].bytes;
+	b->bytes[1] = f->side[1].bytes;
+}
+
 static __always_inline __u64 flow_timeout_ns(const struct flow_stats *f,
 					     const struct wire_timeouts *t)
 {

@@ -340,6 +340,51 @@ static void test_rate_window_slides(void **state)
 	rate_window_free(&w);
 }
 
+/*
+ * A flow in brief (the sweep's view of one that stays) counts its traffic and
+ * its being open and live, under the same label set as the whole flow would,
+ * and under both roles on a mirror port.
+ */
+static void test_brief_like_flow(void **state)
+{
+	struct metrics_table whole, brief;
+	struct metrics_mirrors m = { .n = 1 };
+	struct flow_stats f = flow(80, ROLE_CLIENT, 100, 40);
+	struct series_key k = { .ifindex = f.ifindex, .server_port = 80, .proto = 6 };
+	struct flow_brief b;
+	const struct series *w, *s;
+	int role;
+
+	m.ifindex[0] = f.ifindex;
+	flow_brief_of(&f, &b);
+	assert_int_equal(b.server_port, 80);
+	assert_int_equal(metrics_init(&whole, 16), 0);
+	assert_int_equal(metrics_init(&brief, 16), 0);
+	whole.mirrors = brief.mirrors = &m;
+	metrics_add_flow(&whole, &f, -1);
+	metrics_add_brief(&brief, &b);
+	assert_int_equal(brief.n, 2);
+	for (role = ROLE_CLIENT; role <= ROLE_SERVER; role++) {
+		__u32 i, at = 0;
+
+		k.role = role;
+		for (i = 0; i < brief.n; i++)
+			if (!memcmp(&brief.s[i].key, &k, sizeof(k)))
+				at = i;
+		s = &brief.s[at];
+		w = &whole.s[at];
+		assert_memory_equal(&s->key, &k, sizeof(k));
+		assert_memory_equal(&w->key, &k, sizeof(k));
+		assert_memory_equal(s->bytes, w->bytes, sizeof(s->bytes));
+		assert_memory_equal(s->packets, w->packets, sizeof(s->packets));
+		assert_int_equal(s->bytes[DIR_C2S], 100);
+		assert_int_equal(s->flows, 1);
+		assert_int_equal(s->live, 1);
+	}
+	metrics_free(&whole);
+	metrics_free(&brief);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_cap_folds_into_other),
 		cmocka_unit_test(test_openmetrics_and_rates),
 		cmocka_unit_test(test_rate_window_slides),
+		cmocka_unit_test(test_brief_like_flow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,11 +179,11 @@ static int on_swept(void *ctx, const struct flow_record *r)
 	return metrics_add_flow(&st->point, &r->s, r->close_type);
 }
 
-static int on_still_live(void *ctx, const struct flow_stats *f)
+static int on_still_live(void *ctx, const struct flow_brief *b)
 {
 	struct agent_state *st = ctx;
 
-	return metrics_add_flow(&st->point, f, -1);
+	return metrics_add_brief(&st->point, b);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include "export/prom_label.h"
 #include "export/rate_window.h"
 #include "util/names.h"
+#include "wire/flow.h"
 
 static __u32 key_hash(const struct series_key *k)
 {
@@ -126,11 +127,6 @@ static void hist_merge(struct hist *h, const struct lat_agg *a)
 	h->count += a->count;
 }
 
-static __u16 server_port(const struct flow_stats *f)
-{
-	return (f->flags & FF_CLIENT_IS_LO) ? f->key.hi_port : f->key.lo_port;
-}
-
 static int is_mirror(const struct metrics_table *t, __u32 ifindex)
 {
 	__u32 i;
@@ -141,39 +137,83 @@ static int is_mirror(const struct metrics_table *t, __u32 ifindex)
 	return 0;
 }
 
-static int add_flow_as(struct metrics_table *t, const struct flow_stats *f, int close_type,
-		       __u8 role);
+/* A flow's label set, made if new; past the cap, its "other" set. */
+static struct series *series_of(struct metrics_table *t, struct series_key k)
+{
+	struct series *s = find(t, &k, 0);
+
+	if (s)
+		return s;
+	if (t->n >= t->cap) {
+		k.server_port = 0; /* fold into "other" */
+		t->folded_flows++;
+	}
+	return find(t, &k, 1);
+}
+
+/* The roles a flow counts under: the host's, or both on a mirror port. */
+static int roles_of(const struct metrics_table *t, __u32 ifindex, __u8 host_role, __u8 roles[2])
+{
+	if (!is_mirror(t, ifindex)) {
+		roles[0] = host_role;
+		return 1;
+	}
+	roles[0] = ROLE_CLIENT;
+	roles[1] = ROLE_SERVER;
+	return 2;
+}
+
+static void add_flow_as(struct metrics_table *t, const struct flow_stats *f, int close_type,
+			__u8 role);
 
 int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int close_type)
 {
-	int err;
-
-	if (!is_mirror(t, f->ifindex))
-		return add_flow_as(t, f, close_type, f->host_role);
-	err = add_flow_as(t, f, close_type, ROLE_CLIENT);
-	return err ? err : add_flow_as(t, f, close_type, ROLE_SERVER);
-}
-
-static int add_flow_as(struct metrics_table *t, const struct flow_stats *f, int close_type,
-		       __u8 role)
-{
-	struct series_key k = { .ifindex = f->ifindex,
-				.server_port = server_port(f),
-				.role = role,
-				.proto = f->key.proto };
-	int rs = !!(f->flags & FF_RTT_SERVER), rc = !!(f->flags & FF_RTT_CLIENT), d;
-	struct series *s;
+	__u8 roles[2];
+	int i, n;
 
 	if (f->key.proto != IPPROTO_TCP && f->key.proto != IPPROTO_UDP)
 		return 0;
-	s = find(t, &k, 0);
-	if (!s) {
-		if (t->n >= t->cap) {
-			k.server_port = 0; /* fold into "other" */
-			t->folded_flows++;
+	n = roles_of(t, f->ifindex, f->host_role, roles);
+	for (i = 0; i < n; i++)
+		add_flow_as(t, f, close_type, roles[i]);
+	return 0;
+}
+
+int metrics_add_brief(struct metrics_table *t, const struct flow_brief *b)
+{
+	__u8 roles[2];
+	int i, d, n;
+
+	if (b->proto != IPPROTO_TCP && b->proto != IPPROTO_UDP)
+		return 0;
+	n = roles_of(t, b->ifindex, b->host_role, roles);
+	for (i = 0; i < n; i++) {
+		struct series_key k = { .ifindex = b->ifindex,
+					.server_port = b->server_port,
+					.role = roles[i],
+					.proto = b->proto };
+		struct series *s = series_of(t, k);
+
+		for (d = 0; d < 2; d++) {
+			s->packets[d] += b->packets[d];
+			s->bytes[d] += b->bytes[d];
 		}
-		s = find(t, &k, 1);
+		s->flows++;
+		s->live++;
 	}
+	return 0;
+}
+
+static void add_flow_as(struct metrics_table *t, const struct flow_stats *f, int close_type,
+			__u8 role)
+{
+	struct series_key k = { .ifindex = f->ifindex,
+				.server_port = flow_server_port(f),
+				.role = role,
+				.proto = f->key.proto };
+	int rs = !!(f->flags & FF_RTT_SERVER), rc = !!(f->flags & FF_RTT_CLIENT), d;
+	struct series *s = series_of(t, k);
+
 	for (d = 0; d < 2; d++) {
 		const struct flow_side *fs = &f->side[d];
 
@@ -190,7 +230,7 @@ static int add_flow_as(struct metrics_table *t, const struct flow_stats *f, int 
 	if (f->key.proto == IPPROTO_UDP) {
 		if (close_type < 0)
 			s->live++;
-		return 0;
+		return;
 	}
 	s->zero_win_duration_ns += f->zero_win_duration_ns;
 	s->syn_repeat += f->syn_count > 1 ? f->syn_count - 1 : 0;
@@ -207,7 +247,7 @@ static int add_flow_as(struct metrics_table *t, const struct flow_stats *f, int 
 	hist_merge(&s->art, &f->art);
 	if (close_type >= 0 && close_type < CLOSE_MAX) {
 		s->closed_by_type[close_type]++;
-		return 0;
+		return;
 	}
 	s->live++;
 	for (d = 0; d < 2; d++) {
@@ -222,7 +262,6 @@ static int add_flow_as(struct metrics_table *t, const struct flow_stats *f, int 
 	}
 	if (f->srt.count && f->srt.max_ns > s->srt_max_ns)
 		s->srt_max_ns = f->srt.max_ns;
-	return 0;
 }
 
 /* The host's side of a flow direction: what it sent and what it received. */

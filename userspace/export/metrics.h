@@ -77,6 +77,11 @@ __u32 metrics_slots(const struct metrics_table *t);
  * flow still in the table (which then counts as live and feeds the gauges).
  */
 int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int close_type);
+/*
+ * Add a flow still in the table as the sweep saw it in brief: its traffic, and
+ * that it is open and live; the rest of its series is not touched.
+ */
+int metrics_add_brief(struct metrics_table *t, const struct flow_brief *b);
 
 /*
  * HELP and TYPE of a family. In OpenMetrics a counter family is named

@@ -29,6 +29,7 @@ void wire_options_default(struct wire_options *o);
 /* Called for each ring-buffer record (struct flow_event or anomaly_event). */
 typedef int (*wire_event_fn)(void *ctx, const void *data, size_t len);
 typedef int (*wire_flow_fn)(void *ctx, const struct flow_stats *f);
+typedef int (*wire_brief_fn)(void *ctx, const struct flow_brief *b);
 
 struct wire_backend;
 
@@ -44,6 +45,13 @@ struct wire_backend_ops {
 	/* Deliver pending events to the event callback. */
 	int (*poll)(struct wire_backend *b);
 	int (*for_each_flow)(struct wire_backend *b, wire_flow_fn fn, void *ctx);
+	/*
+	 * Optional: the whole table as the sweep needs it, each flow expired at
+	 * @now (by @t) to @ended, each other one to @live in brief. Without it the
+	 * sweep makes the same calls from for_each_flow.
+	 */
+	int (*scan)(struct wire_backend *b, __u64 now, const struct wire_timeouts *t,
+		    wire_flow_fn ended, wire_brief_fn live, void *ctx);
 	int (*delete_flow)(struct wire_backend *b, const struct flow_key *key);
 	int (*counters)(struct wire_backend *b, __u64 out[CNT_MAX]);
 	void (*destroy)(struct wire_backend *b);

@@ -67,31 +67,32 @@ static int bpf_poll(struct wire_backend *b)
 	return n < 0 ? n : 0;
 }
 
-#define DUMP_RECORDS 256
+#define DUMP_BYTES (256 * sizeof(struct flow_stats))
 
 /*
- * The whole table through the flow_dump iterator: each record written under
- * its flow's lock, read in large chunks (a read may end inside a record; the
- * rest comes with the next).
+ * What an iterator link writes, read in large chunks: @take consumes whole
+ * records from the front of what is at hand and returns how many bytes (a
+ * read may end inside a record; the rest comes with the next), or -errno.
  */
-static int bpf_for_each(struct wire_backend *b, wire_flow_fn fn, void *ctx)
-{
-	struct wire_bpf *w = (struct wire_bpf *)b;
-	size_t have = 0, rec = sizeof(struct flow_stats), i;
-	struct flow_stats *buf;
-	int fd, err = 0;
-	ssize_t n;
+typedef ssize_t (*iter_take_fn)(void *ctx, const char *buf, size_t have);
 
-	fd = bpf_iter_create(bpf_link__fd(w->dump_link));
+static int iter_read(struct bpf_link *link, iter_take_fn take, void *ctx)
+{
+	size_t have = 0;
+	ssize_t n, used;
+	int fd, err = 0;
+	char *buf;
+
+	fd = bpf_iter_create(bpf_link__fd(link));
 	if (fd < 0)
 		return -errno;
-	buf = malloc(DUMP_RECORDS * rec);
+	buf = malloc(DUMP_BYTES);
 	if (!buf) {
 		close(fd);
 		return -ENOMEM;
 	}
 	while (!err) {
-		n = read(fd, (char *)buf + have, DUMP_RECORDS * rec - have);
+		n = read(fd, buf + have, DUMP_BYTES - have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -101,16 +102,100 @@ static int bpf_for_each(struct wire_backend *b, wire_flow_fn fn, void *ctx)
 		if (n == 0)
 			break;
 		have += n;
-		for (i = 0; i < have / rec && !err; i++)
-			err = fn(ctx, &buf[i]);
-		memmove(buf, (char *)buf + i * rec, have - i * rec);
-		have -= i * rec;
+		used = take(ctx, buf, have);
+		if (used < 0) {
+			err = used;
+			break;
+		}
+		memmove(buf, buf + used, have - used);
+		have -= used;
 	}
 	if (!err && have)
 		err = -EIO; /* the iterator never ends inside a record */
 	free(buf);
 	close(fd);
 	return err;
+}
+
+struct each_ctx {
+	wire_flow_fn fn;
+	void *ctx;
+};
+
+static ssize_t take_flows(void *ctx, const char *buf, size_t have)
+{
+	struct each_ctx *c = ctx;
+	size_t at = 0;
+	int err;
+
+	/* Records start at multiples of their size in a malloc'd buffer: aligned. */
+	for (; have - at >= sizeof(struct flow_stats); at += sizeof(struct flow_stats)) {
+		err = c->fn(c->ctx, (const struct flow_stats *)(buf + at));
+		if (err)
+			return err;
+	}
+	return at;
+}
+
+/* The whole table through the flow_dump iterator: each record written under its flow's lock. */
+static int bpf_for_each(struct wire_backend *b, wire_flow_fn fn, void *ctx)
+{
+	struct each_ctx c = { .fn = fn, .ctx = ctx };
+
+	return iter_read(((struct wire_bpf *)b)->dump_link, take_flows, &c);
+}
+
+struct scan_ctx {
+	wire_flow_fn ended;
+	wire_brief_fn live;
+	void *ctx;
+};
+
+static ssize_t take_briefs(void *ctx, const char *buf, size_t have)
+{
+	static struct flow_stats f; /* the sweep is one thread; too large for its stack */
+	struct scan_ctx *c = ctx;
+	struct flow_brief b;
+	size_t at = 0;
+	__u32 kind;
+	int err;
+
+	while (have - at >= sizeof(kind)) {
+		memcpy(&kind, buf + at, sizeof(kind));
+		if (kind == BRIEF_LIVE) {
+			if (have - at < sizeof(b))
+				break;
+			memcpy(&b, buf + at, sizeof(b));
+			err = c->live(c->ctx, &b);
+			at += sizeof(b);
+		} else if (kind == BRIEF_ENDED) {
+			if (have - at < sizeof(kind) + sizeof(f))
+				break;
+			memcpy(&f, buf + at + sizeof(kind), sizeof(f));
+			err = c->ended(c->ctx, &f);
+			at += sizeof(kind) + sizeof(f);
+		} else {
+			return -EIO;
+		}
+		if (err)
+			return err;
+	}
+	return at;
+}
+
+/*
+ * The sweep's walk through the flow_sweep iterator: flows that stay in brief,
+ * those expired at @now whole.
+ */
+static int bpf_scan(struct wire_backend *b, __u64 now, const struct wire_timeouts *t,
+		    wire_flow_fn ended, wire_brief_fn live, void *ctx)
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+	struct scan_ctx c = { .ended = ended, .live = live, .ctx = ctx };
+
+	w->dump->bss->sweep_now_ns = now;
+	memcpy((void *)&w->dump->bss->sweep_timeouts, t, sizeof(*t));
+	return iter_read(w->sweep_link, take_briefs, &c);
 }
 
 static int bpf_delete_flow(struct wire_backend *b, const struct flow_key *key)
@@ -148,6 +233,7 @@ static void bpf_destroy(struct wire_backend *b)
 	struct wire_bpf *w = (struct wire_bpf *)b;
 
 	ring_buffer__free(w->rb);
+	bpf_link__destroy(w->sweep_link);
 	bpf_link__destroy(w->dump_link);
 	flow_dump__destroy(w->dump);
 	wire_tc__destroy(w->tc);
@@ -160,6 +246,7 @@ static const struct wire_backend_ops bpf_ops = {
 	.run = bpf_run,
 	.poll = bpf_poll,
 	.for_each_flow = bpf_for_each,
+	.scan = bpf_scan,
 	.delete_flow = bpf_delete_flow,
 	.counters = bpf_counters,
 	.destroy = bpf_destroy,
@@ -243,7 +330,7 @@ void wire_bpf_xdp_object_free(void *owner)
 	wire_xdp__destroy(owner);
 }
 
-/* The flow table's reader: an iterator program on the flows map, its link kept. */
+/* The flow table's readers: iterator programs on the flows map, their links kept. */
 static int dump_open(struct wire_bpf *w)
 {
 	union bpf_iter_link_info info = { .map.map_fd = wire_bpf_flows_fd(w) };
@@ -265,7 +352,10 @@ static int dump_open(struct wire_bpf *w)
 		return err;
 	}
 	w->dump_link = bpf_program__attach_iter(w->dump->progs.flow_dump, &iter);
-	return w->dump_link ? 0 : -errno;
+	if (!w->dump_link)
+		return -errno;
+	w->sweep_link = bpf_program__attach_iter(w->dump->progs.flow_sweep, &iter);
+	return w->sweep_link ? 0 : -errno;
 }
 
 struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn fn, void *ctx)

@@ -17,6 +17,7 @@ struct wire_bpf {
 	struct wire_tc *tc;
 	struct flow_dump *dump; /* reads the table under each flow's lock */
 	struct bpf_link *dump_link;
+	struct bpf_link *sweep_link; /* the sweep's walk: flows in brief, expired ones whole */
 	struct ring_buffer *rb;
 	int ncpus;
 	struct wire_options opts;

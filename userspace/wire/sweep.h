@@ -23,9 +23,12 @@ struct sweep_stats {
 int wire_sweep(struct wire_backend *b, __u64 now, const struct wire_timeouts *t, int all,
 	       flow_record_fn fn, void *ctx, struct sweep_stats *stats);
 
-/* The same, also passing each flow that stays to @live (same @ctx), during the walk. */
+/*
+ * The same, also passing each flow that stays to @live (same @ctx) in brief,
+ * during the walk.
+ */
 int wire_sweep_live(struct wire_backend *b, __u64 now, const struct wire_timeouts *t, int all,
-		    flow_record_fn fn, void *ctx, wire_flow_fn live, struct sweep_stats *stats);
+		    flow_record_fn fn, void *ctx, wire_brief_fn live, struct sweep_stats *stats);
 
 /* Turn a ring-buffer flow-end event into a record. */
 void flow_record_from_event(struct flow_record *r, const struct flow_event *ev);
