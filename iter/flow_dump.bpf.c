@@ -46,15 +46,6 @@ int flow_dump(struct bpf_iter__bpf_map_elem *ctx)
 volatile __u64 sweep_now_ns;
 volatile struct wire_timeouts sweep_timeouts;
 
-static __always_inline void sweep_timeouts_read(struct wire_timeouts *t)
-{
-	t->established_ns = sweep_timeouts.established_ns;
-	t->closing_rst_ns = sweep_timeouts.closing_rst_ns;
-	t->opening_ns = sweep_timeouts.opening_ns;
-	t->closed_fin_ns = sweep_timeouts.closed_fin_ns;
-	t->udp_ns = sweep_timeouts.udp_ns;
-}
-
 /*
  * The sweep's walk: a flow that stays is written in brief, read without its
  * lock (each counter is one aligned load; the rate window needs no more); one
@@ -72,7 +63,7 @@ int flow_sweep(struct bpf_iter__bpf_map_elem *ctx)
 
 	if (!e)
 		return 0;
-	sweep_timeouts_read(&t);
+	timeouts_load(&t, &sweep_timeouts);
 	if (flow_expired(&e->s, now, &t) && !flow_lock(e, DUMP_LOCK_SPINS)) {
 		if (flow_expired(&e->s, now, &t)) {
 			b.kind = BRIEF_ENDED;

@@ -80,17 +80,24 @@ static __always_inline void wire_count(__u32 idx)
 }
 
 /*
- * Each field read through the const volatile object, so every read is a load
- * from .rodata that the loader set. A plain pointer to it would let clang fold
- * the initialiser (the defaults) into the bytecode and ignore the setting.
+ * Each field read through a volatile pointer, so every read is a load from
+ * the map the loader (or, for .bss, userspace) set. A plain pointer would let
+ * clang fold a .rodata initialiser (the defaults) into the bytecode and ignore
+ * the setting.
  */
+static __always_inline void timeouts_load(struct wire_timeouts *t,
+					  const volatile struct wire_timeouts *from)
+{
+	t->established_ns = from->established_ns;
+	t->closing_rst_ns = from->closing_rst_ns;
+	t->opening_ns = from->opening_ns;
+	t->closed_fin_ns = from->closed_fin_ns;
+	t->udp_ns = from->udp_ns;
+}
+
 static __always_inline void wire_timeouts(struct wire_timeouts *t)
 {
-	t->established_ns = wire_cfg_timeouts.established_ns;
-	t->closing_rst_ns = wire_cfg_timeouts.closing_rst_ns;
-	t->opening_ns = wire_cfg_timeouts.opening_ns;
-	t->closed_fin_ns = wire_cfg_timeouts.closed_fin_ns;
-	t->udp_ns = wire_cfg_timeouts.udp_ns;
+	timeouts_load(t, &wire_cfg_timeouts);
 }
 
 static __always_inline __u32 wire_sampling_pct(void)
