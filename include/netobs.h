@@ -89,6 +89,7 @@ enum netobs_counter {
 	CNT_FLOW_BUSY,	     /* packet passed, flow not updated: its lock stayed taken */
 	CNT_DUMP_BUSY,	     /* a flow left out of one read of the table: its lock stayed taken */
 	CNT_RINGBUF_FULL,    /* event lost: ring buffer full */
+	CNT_GAP_FORGOTTEN,   /* a sequence gap given up: every SEQ_HOLES slot of its side open */
 	/* Accounted after a fix-up of what the headers claim (CNT_ADJ_FIRST..CNT_ADJ_LAST). */
 	CNT_ADJ_FIRST,
 	CNT_LEN_FROM_FRAME = CNT_ADJ_FIRST, /* IP length 0 (TSO/GSO, BIG TCP, jumbogram) */
@@ -153,7 +154,13 @@ enum host_role {
 };
 
 /* A range of sequence space not seen yet: [start, end); empty when equal. */
-#define SEQ_HOLES 16
+/*
+ * Gaps tracked at once per side. Four cover the captures here and what a
+ * loss burst opens before its retransmissions come (they fill the oldest
+ * first); each slot is 8 bytes of every flow entry. Past them the oldest is
+ * forgotten and counted (CNT_GAP_FORGOTTEN).
+ */
+#define SEQ_HOLES 4
 
 struct seq_hole {
 	__u32 start;

@@ -24,7 +24,7 @@ struct bpf_iter__bpf_map_elem {
 } __attribute__((preserve_access_index));
 
 /* The reader may wait longer than a packet would: it is not on the datapath. */
-#define DUMP_LOCK_SPINS (16 * WIRE_LOCK_SPINS)
+#define DUMP_LOCK_SPINS (16 * WIRE_LOCK_SPINS) /* bpf_loop() takes at most 2^23 */
 
 SEC("iter/bpf_map_elem")
 int flow_dump(struct bpf_iter__bpf_map_elem *ctx)

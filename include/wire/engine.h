@@ -134,6 +134,8 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 		if (wire_emit(&sc->ev, sizeof(sc->ev)))
 			wire_count(CNT_RINGBUF_FULL);
 	}
+	if (sc->out.gap_forgotten)
+		wire_count(CNT_GAP_FORGOTTEN);
 	if (sc->out.anom)
 		wire_emit_anomaly(&key, sc->out.anom, now);
 	return 0;

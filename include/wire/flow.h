@@ -274,12 +274,14 @@ static __always_inline void flow_handshake(struct flow_stats *f, const struct pk
 
 /*
  * Record the gap [start, end) in a free slot; when all SEQ_HOLES are open,
- * over the one round robin points at, which is then forgotten. The lowest
+ * over the one round robin points at, which is then forgotten (and said in
+ * @out: a late fill of it will count as a retransmission). The lowest
  * free slot is the count of bits below the bitmap's lowest free bit, done
  * without loop, branch or table (BPF has no count-trailing-zeros), which
  * keeps the code small where it is inlined.
  */
-static __always_inline void hole_add(struct flow_side *s, __u32 start, __u32 end)
+static __always_inline void hole_add(struct flow_side *s, __u32 start, __u32 end,
+				     struct flow_pkt_out *out)
 {
 	__u32 free = ~s->holes_used & ((1U << SEQ_HOLES) - 1);
 	__u32 pick, x;
@@ -293,6 +295,7 @@ static __always_inline void hole_add(struct flow_side *s, __u32 start, __u32 end
 	} else {
 		pick = s->hole_next & (SEQ_HOLES - 1);
 		s->hole_next++;
+		out->gap_forgotten = 1;
 	}
 	pick &= SEQ_HOLES - 1;
 	s->holes[pick].start = start;
@@ -336,7 +339,7 @@ static __always_inline void hole_fill(struct flow_side *s, __u32 a, __u32 b,
 	}
 	/* Outside the loop: hole_add walks the slots too. */
 	if (out->split_start != out->split_end)
-		hole_add(s, out->split_start, out->split_end);
+		hole_add(s, out->split_start, out->split_end, out);
 }
 
 /*
@@ -367,7 +370,7 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 			/* Sequence space skipped here (lost before us, or reordered):
 			 * shown by data, and as well by a pure ACK sent after it.
 			 */
-			hole_add(s, s->snd_nxt, p->seq);
+			hole_add(s, s->snd_nxt, p->seq, out);
 			s->lost++;
 			s->lost_bytes += p->seq - s->snd_nxt;
 		} else if (seq_len && seq_before(p->seq, s->snd_nxt) && !keepalive) {

@@ -2,8 +2,12 @@
 /*
  * The flow entry's lock for BPF programs: a test-and-test-and-set on a word of
  * the map value, with a bounded spin. The datapath holds it for one packet's
- * state machine (tens of ns), so a bound of WIRE_LOCK_SPINS reads is never
- * reached in practice; when it is, the caller counts and passes the packet.
+ * state machine (tens of ns). The bound is not sized for that but for a
+ * holder that stops inside the section: its vCPU descheduled by the
+ * hypervisor, or, under BPF_PROG_TEST_RUN (which runs preemptible), its
+ * thread preempted, for a scheduler time slice of a few ms. 2^19 reads ride
+ * that out, as bpf_spin_lock's unbounded spin would; past them the caller
+ * counts and passes the packet. An uncontended lock never spins at all.
  *
  * Both atomics are BPF_FETCH operations, which every JIT makes fully ordered
  * (x86 lock prefix, arm64 acquire-release), so the section's loads and stores
@@ -20,7 +24,7 @@
 #define EBUSY 16
 #endif
 
-#define WIRE_LOCK_SPINS 4096
+#define WIRE_LOCK_SPINS (1U << 19)
 
 struct flow_lock_wait {
 	struct flow_entry *e;

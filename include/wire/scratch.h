@@ -16,6 +16,7 @@ struct flow_pkt_out {
 	__u32 gap_fill;
 	__u32 split_start; /* a gap a segment split in two: its right part */
 	__u32 split_end;
+	__u32 gap_forgotten; /* every gap slot was open: one was given up for a new gap */
 };
 
 /* Per-CPU working memory of the engine: flow records do not fit the BPF stack. */

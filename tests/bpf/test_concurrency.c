@@ -89,6 +89,13 @@ static void key_of(const uint8_t *frame, struct flow_key *k)
 	pkt_flow_key(&p, k);
 }
 
+static __u64 counter_sum(struct wire_bpf *w, int idx)
+{
+	__u64 c[CNT_MAX];
+
+	return w->b.ops->counters(&w->b, c) ? 0 : c[idx];
+}
+
 static void test_both_hooks_all_cpus(struct wire_bpf *w, int ncpu)
 {
 	uint8_t c2s[256], s2c[256];
@@ -125,6 +132,8 @@ static void test_both_hooks_all_cpus(struct wire_bpf *w, int ncpu)
 	      f.side[DIR_C2S].retrans, n - 1);
 	CHECK(f.side[DIR_S2C].retrans == n - 1, "retrans_s2c %u, expected %llu",
 	      f.side[DIR_S2C].retrans, n - 1);
+	printf("INFO flow_busy %llu (packets that found the lock held to the spin's end)\n",
+	       counter_sum(w, CNT_FLOW_BUSY));
 	printf("%s %s: %d workers on %d CPUs, %llu packets per direction\n",
 	       failures ? "FAIL" : "PASS", __func__, nw, ncpu, n);
 }

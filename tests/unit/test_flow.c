@@ -174,6 +174,40 @@ static void test_old_gap_survives_many_new_ones(void **state)
 }
 
 /*
+ * One gap more than a side has slots: the oldest is given up and counted, and
+ * its late fill then counts as a retransmission; the gaps still held fill as
+ * new data.
+ */
+static void test_gap_slots_overflow_counted(void **state)
+{
+	struct wire_backend *b = open_engine(16);
+	uint32_t seq = 101, first = 101, second = 301;
+	__u64 c[CNT_MAX];
+	struct flow_stats f;
+	int i;
+
+	seg(b, 0, 1, SYN, 100, 0, 0, 0);
+	seg(b, 100, 0, SYN | ACK, 900, 101, 0, 0);
+	seg(b, 200, 1, ACK, 101, 901, 0, 0);
+	for (i = 0; i < SEQ_HOLES + 1; i++) {
+		seg(b, 1000 + i * 10, 1, ACK, seq + 100, 901, 100, 0); /* skips [seq, seq+100) */
+		seq += 200;
+	}
+	assert_int_equal(b->ops->counters(b, c), 0);
+	assert_int_equal(c[CNT_GAP_FORGOTTEN], 1);
+	f = only_flow(b);
+	assert_int_equal(f.side[DIR_C2S].lost, SEQ_HOLES + 1);
+	seg(b, 5000, 1, ACK, second, 901, 100, 0); /* a gap still held: new here */
+	f = only_flow(b);
+	assert_int_equal(f.side[DIR_C2S].retrans, 0);
+	assert_int_equal(f.side[DIR_C2S].ooo, 1);
+	seg(b, 5100, 1, ACK, first, 901, 100, 0); /* the one given up */
+	f = only_flow(b);
+	assert_int_equal(f.side[DIR_C2S].retrans, 1);
+	wire_backend_destroy(b);
+}
+
+/*
  * The last data segment is lost before us, and a pure ACK after it carries
  * the sequence number past it: that is a gap too, and the retransmission
  * that fills it is new here.
@@ -462,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_karn_retransmission),
 		cmocka_unit_test(test_old_gap_survives_many_new_ones),
 		cmocka_unit_test(test_gap_revealed_by_pure_ack),
+		cmocka_unit_test(test_gap_slots_overflow_counted),
 		cmocka_unit_test(test_zero_window_duration_to_flow_end),
 		cmocka_unit_test(test_close_types),
 		cmocka_unit_test(test_expiry_in_datapath),

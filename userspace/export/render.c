@@ -238,6 +238,10 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 	metric_head(f, "netobs_ringbuf_drops_total", "counter",
 		    "Flow-end and anomaly events lost because the ring buffer was full.");
 	fprintf(f, "netobs_ringbuf_drops_total %llu\n", cnt[CNT_RINGBUF_FULL]);
+	metric_head(f, "netobs_seq_gaps_forgotten_total", "counter",
+		    "Gaps in a TCP side's sequence space given up because every one of its "
+		    "gap slots was open; a late fill of one counts as a retransmission.");
+	fprintf(f, "netobs_seq_gaps_forgotten_total %llu\n", cnt[CNT_GAP_FORGOTTEN]);
 
 	pthread_mutex_unlock(&st->lock);
 	metric_head(f, "netobs_label_sets", "gauge",

@@ -24,6 +24,7 @@ static const char *const close_names[CLOSE_MAX] = {
 static const char *const counter_names[CNT_MAX] = {
 	[CNT_PACKETS] = "packets",
 	[CNT_FLOW_PACKETS] = "flow_packets",
+	[CNT_GAP_FORGOTTEN] = "gap_forgotten",
 	[CNT_NON_IP] = "non_ip",
 	[CNT_OTHER_L4] = "other_l4",
 	[CNT_FRAGMENTS] = "ip_fragments",

@@ -374,6 +374,10 @@ int replay_run(const struct replay_opts *o)
 	if (cnt[CNT_RINGBUF_FULL])
 		pr_warn("replay: %s: ring buffer full: %llu events lost\n", o->path,
 			cnt[CNT_RINGBUF_FULL]);
+	if (cnt[CNT_GAP_FORGOTTEN])
+		pr_warn("replay: %s: %llu sequence gaps given up (more than %d open at once on a "
+			"side): a late fill of one counts as a retransmission\n",
+			o->path, cnt[CNT_GAP_FORGOTTEN], SEQ_HOLES);
 	rc = stop_signal ? -EINTR : 0;
 
 cleanup:
