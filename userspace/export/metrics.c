@@ -285,6 +285,21 @@ static void labels(char *buf, size_t len, const struct series_key *k)
 		 prom_label(esc, sizeof(esc), ifname), port, roles[k->role < 3 ? k->role : 0]);
 }
 
+/*
+ * The label sets' strings for one metrics_write(), made once: a name lookup
+ * per interface is a socket and an ioctl, and forty families list every set.
+ */
+#define LABELS_MAX 192
+static char (*write_labels)[LABELS_MAX];
+
+static void label_of(char *buf, size_t len, const struct metrics_table *t, __u32 i)
+{
+	if (write_labels)
+		snprintf(buf, len, "%s", write_labels[i]);
+	else
+		labels(buf, len, &t->s[i].key);
+}
+
 void prom_head(FILE *f, const char *name, const char *type, const char *help, int openmetrics)
 {
 	size_t n = strlen(name);
@@ -310,14 +325,14 @@ static int fam_proto;
 static void family(FILE *f, const struct metrics_table *t, const char *name, const char *type,
 		   const char *help, series_value val, int arg)
 {
-	char l[192];
+	char l[LABELS_MAX];
 	__u32 i;
 
 	head(f, name, type, help);
 	for (i = 0; i < t->n; i++) {
 		if (t->s[i].key.proto != fam_proto)
 			continue;
-		labels(l, sizeof(l), &t->s[i].key);
+		label_of(l, sizeof(l), t, i);
 		fprintf(f, "%s{%s} %llu\n", name, l, val(&t->s[i], arg));
 	}
 }
@@ -327,7 +342,7 @@ static void family_us(FILE *f, const struct metrics_table *t, const char *name, 
 		      const char *help, series_value val, int arg)
 {
 	int gauge = !strcmp(type, "gauge");
-	char l[192];
+	char l[LABELS_MAX];
 	__u32 i;
 
 	head(f, name, type, help);
@@ -342,7 +357,7 @@ static void family_us(FILE *f, const struct metrics_table *t, const char *name, 
 		 */
 		if (gauge && !ns)
 			continue;
-		labels(l, sizeof(l), &t->s[i].key);
+		label_of(l, sizeof(l), t, i);
 		fprintf(f, "%s{%s} %llu.%03llu\n", name, l, ns / 1000, ns % 1000);
 	}
 }
@@ -369,14 +384,14 @@ void metrics_hist_write(FILE *f, const char *name, const char *labels, const str
 static void histogram(FILE *f, const struct metrics_table *t, const char *name, const char *help,
 		      size_t off)
 {
-	char l[192];
+	char l[LABELS_MAX];
 	__u32 i;
 
 	head(f, name, "histogram", help);
 	for (i = 0; i < t->n; i++) {
 		if (t->s[i].key.proto != fam_proto)
 			continue;
-		labels(l, sizeof(l), &t->s[i].key);
+		label_of(l, sizeof(l), t, i);
 		metrics_hist_write(f, name, l, (const void *)((const char *)&t->s[i] + off));
 	}
 }
@@ -444,7 +459,7 @@ static __u64 v_server_establish_fail(const struct series *s, int unused)
 static void rate_family(FILE *f, const struct metrics_table *t, const struct rate_window *w,
 			const char *name, const char *help, enum rate_kind kind)
 {
-	char l[192];
+	char l[LABELS_MAX];
 	double v;
 	__u32 i;
 	int d;
@@ -455,7 +470,7 @@ static void rate_family(FILE *f, const struct metrics_table *t, const struct rat
 
 		if (s->key.proto != fam_proto)
 			continue;
-		labels(l, sizeof(l), &s->key);
+		label_of(l, sizeof(l), t, i);
 		for (d = 0; d < 2; d++) {
 			int sent = d == sent_dir(s->key.role);
 
@@ -470,11 +485,15 @@ static void rate_family(FILE *f, const struct metrics_table *t, const struct rat
 void metrics_write(FILE *f, const struct metrics_table *t, const struct rate_window *rates,
 		   int openmetrics)
 {
-	char l[192];
+	char l[LABELS_MAX];
 	__u32 i;
 	int c;
 
 	om = openmetrics;
+	/* Without the memory, each family makes its own strings: slower, the same page. */
+	write_labels = malloc((t->n ? t->n : 1) * sizeof(*write_labels));
+	for (i = 0; write_labels && i < t->n; i++)
+		labels(write_labels[i], LABELS_MAX, &t->s[i].key);
 	fam_proto = IPPROTO_UDP;
 	family(f, t, "network_udp_bytes_sent_total", "counter",
 	       "UDP bytes (IP header and payload) the host sent.", v_sent, OFF(bytes));
@@ -558,7 +577,7 @@ void metrics_write(FILE *f, const struct metrics_table *t, const struct rate_win
 
 		if (t->s[i].key.proto != IPPROTO_TCP)
 			continue;
-		labels(l, sizeof(l), &t->s[i].key);
+		label_of(l, sizeof(l), t, i);
 		fprintf(f, "network_tcp_retrans_ratio{%s} %.6f\n", l,
 			p ? (double)(t->s[i].retrans[0] + t->s[i].retrans[1]) / p : 0.0);
 	}
@@ -593,10 +612,12 @@ void metrics_write(FILE *f, const struct metrics_table *t, const struct rate_win
 	for (i = 0; i < t->n; i++) {
 		if (t->s[i].key.proto != IPPROTO_TCP)
 			continue;
-		labels(l, sizeof(l), &t->s[i].key);
+		label_of(l, sizeof(l), t, i);
 		for (c = CLOSE_NORMAL; c < CLOSE_MAX; c++)
 			if (c != CLOSE_FORCED)
 				fprintf(f, "network_tcp_close_total{%s,close_type=\"%s\"} %llu\n",
 					l, close_type_name(c), t->s[i].closed_by_type[c]);
 	}
+	free(write_labels);
+	write_labels = NULL;
 }
