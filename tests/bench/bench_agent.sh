@@ -118,3 +118,4 @@ import json, sys
 s = json.load(sys.stdin)
 print("BENCH scrape_p99_ms_100_scrapers_131k_flows %.1f ms (p50 %.1f ms, %d requests, %d not answered)"
       % (s["p99"] * 1000, s["p50"] * 1000, s["n"], s["bad"]))
+'
