@@ -273,8 +273,9 @@ struct flow_entry {
 /*
  * A flow as the sweep reads it: what the rate window needs of a flow that
  * stays (the label set and the traffic), so the once-a-second walk does not
- * copy whole entries; a flow it finds expired comes as BRIEF_ENDED followed
- * by its struct flow_stats.
+ * copy whole entries; a flow it finds expired comes as a BRIEF_ENDED head
+ * followed by its struct flow_stats. Every record is a multiple of 8 bytes, so
+ * each one starts aligned in the reader's buffer and is read where it lies.
  */
 enum flow_brief_kind {
 	BRIEF_LIVE = 1,
@@ -291,6 +292,15 @@ struct flow_brief {
 	__u64 packets[2]; /* [DIR_C2S], [DIR_S2C] */
 	__u64 bytes[2];
 };
+
+struct flow_brief_ended {
+	__u32 kind; /* BRIEF_ENDED */
+	__u32 pad;
+	/* struct flow_stats follows */
+};
+
+_Static_assert(sizeof(struct flow_brief) % 8 == 0 && sizeof(struct flow_brief_ended) % 8 == 0,
+	       "the sweep's records keep 8-byte alignment");
 
 enum flow_event_type {
 	EV_FLOW_END = 1,

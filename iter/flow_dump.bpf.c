@@ -66,8 +66,9 @@ int flow_sweep(struct bpf_iter__bpf_map_elem *ctx)
 	timeouts_load(&t, &sweep_timeouts);
 	if (flow_expired(&e->s, now, &t) && !flow_lock(e, DUMP_LOCK_SPINS)) {
 		if (flow_expired(&e->s, now, &t)) {
-			b.kind = BRIEF_ENDED;
-			bpf_seq_write(ctx->meta->seq, &b.kind, sizeof(b.kind));
+			struct flow_brief_ended head = { .kind = BRIEF_ENDED };
+
+			bpf_seq_write(ctx->meta->seq, &head, sizeof(head));
 			bpf_seq_write(ctx->meta->seq, &e->s, sizeof(e->s));
 			flow_unlock(e);
 			return 0;

@@ -151,29 +151,29 @@ struct scan_ctx {
 	void *ctx;
 };
 
+/* Records are multiples of 8 bytes from a malloc'd buffer's start: each is aligned. */
 static ssize_t take_briefs(void *ctx, const char *buf, size_t have)
 {
-	static struct flow_stats f; /* the sweep is one thread; too large for its stack */
+	const size_t ended_len = sizeof(struct flow_brief_ended) + sizeof(struct flow_stats);
 	struct scan_ctx *c = ctx;
-	struct flow_brief b;
 	size_t at = 0;
 	__u32 kind;
 	int err;
 
 	while (have - at >= sizeof(kind)) {
-		memcpy(&kind, buf + at, sizeof(kind));
+		kind = *(const __u32 *)(buf + at);
 		if (kind == BRIEF_LIVE) {
-			if (have - at < sizeof(b))
+			if (have - at < sizeof(struct flow_brief))
 				break;
-			memcpy(&b, buf + at, sizeof(b));
-			err = c->live(c->ctx, &b);
-			at += sizeof(b);
+			err = c->live(c->ctx, (const struct flow_brief *)(buf + at));
+			at += sizeof(struct flow_brief);
 		} else if (kind == BRIEF_ENDED) {
-			if (have - at < sizeof(kind) + sizeof(f))
+			if (have - at < ended_len)
 				break;
-			memcpy(&f, buf + at + sizeof(kind), sizeof(f));
-			err = c->ended(c->ctx, &f);
-			at += sizeof(kind) + sizeof(f);
+			err = c->ended(
+			    c->ctx, (const struct flow_stats *)(buf + at +
+								sizeof(struct flow_brief_ended)));
+			at += ended_len;
 		} else {
 			return -EIO;
 		}
