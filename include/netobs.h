@@ -90,6 +90,8 @@ enum netobs_counter {
 	CNT_DUMP_BUSY,	     /* a flow left out of one read of the table: its lock stayed taken */
 	CNT_RINGBUF_FULL,    /* event lost: ring buffer full */
 	CNT_GAP_FORGOTTEN,   /* a sequence gap given up: every SEQ_HOLES slot of its side open */
+	CNT_LAT_FOLDED,	     /* latency sample put in its interface's "other" label set: map full */
+	CNT_LAT_LOST,	     /* latency sample in no histogram: not even "other" had room */
 	/* Accounted after a fix-up of what the headers claim (CNT_ADJ_FIRST..CNT_ADJ_LAST). */
 	CNT_ADJ_FIRST,
 	CNT_LEN_FROM_FRAME = CNT_ADJ_FIRST, /* IP length 0 (TSO/GSO, BIG TCP, jumbogram) */
@@ -129,14 +131,50 @@ enum netobs_counter {
 		    1000000                                                                        \
 	}
 
-/* Sample aggregate; values in nanoseconds. */
+/*
+ * A flow's samples of one kind, in nanoseconds. Their histogram buckets are
+ * not kept per flow: the label set's (struct lat_hist) take each sample as
+ * it completes.
+ */
 struct lat_agg {
 	__u64 sum_ns;
 	__u64 min_ns;
 	__u64 max_ns;
 	__u32 count;
 	__u32 pad;
-	__u32 buckets[LAT_BUCKETS]; /* samples per bucket, not cumulative */
+};
+
+/* The latency histograms kept per label set. */
+enum lat_kind {
+	LAT_RTT = 0, /* data RTT, either side */
+	LAT_SRT,
+	LAT_ART,
+	LAT_KINDS,
+};
+
+/*
+ * A label set of the latency histograms: the flow's interface, server port
+ * and the host's role (TCP only). Server port 0 is "other": where samples go
+ * when the map holds no more label sets.
+ */
+struct lat_key {
+	__u32 ifindex;
+	__u16 server_port;
+	__u8 role; /* enum host_role */
+	__u8 pad;
+};
+
+/*
+ * A flow's lat_slot: the index + 1 of its label set's histograms in the
+ * lat_hists array; with LAT_SLOT_FOLDED when they are its "other" set's.
+ */
+#define LAT_SLOT_FOLDED (1U << 31)
+
+/* Per CPU in the datapath; summed by the reader. */
+struct lat_hist {
+	__u64 buckets[LAT_KINDS][LAT_BUCKETS]; /* samples per bucket, not cumulative */
+	__u64 sum_ns[LAT_KINDS];
+	__u64 count[LAT_KINDS];
 };
 
 /* Which hook saw a flow's first packet, for the host's side of it. */
@@ -250,8 +288,8 @@ struct flow_stats {
 	__u8 wscale[2]; /* from the SYN / SYN-ACK, 0xff if absent */
 	__u8 host_role; /* enum host_role */
 	__u8 pad;
-	__u32 ifindex; /* where the first packet was seen; 0 in replay */
-	__u32 pad2;
+	__u32 ifindex;	/* where the first packet was seen; 0 in replay */
+	__u32 lat_slot; /* its label set's histograms (LAT_SLOT_*), 0 until its first sample */
 };
 
 /* Copied in 8-byte words by the engine. */
@@ -361,5 +399,8 @@ struct wire_timeouts {
 	}
 
 #define WIRE_DEFAULT_MAX_FLOWS 131072
+/* Latency label sets the datapath keeps histograms for: 2 x 256 (the exporter's default cap) + 64.
+ */
+#define WIRE_DEFAULT_LAT_SLOTS 576
 
 #endif /* NETOBS_H */

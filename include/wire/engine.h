@@ -20,6 +20,11 @@
  *   wire_emit(ptr, size)            0 or -errno
  *   wire_frag_lookup(key)           struct frag_ports * of a datagram in fragments, or NULL
  *   wire_frag_learn(key, ports)     remember a first fragment's ports
+ *   wire_lat_set_lookup(key)        __u32 * slot of a latency label set, or NULL
+ *   wire_lat_set_insert(key, slot)  0, -EEXIST, or another -errno
+ *   wire_lat_slots_used()           __u32 * shared count of slots handed out, or NULL
+ *   wire_lat_slots_max()            how many slots there are
+ *   wire_lat_hist(index)            struct lat_hist * at @index (this CPU's), or NULL
  * xdp/ and tc/ get it from wire/platform.bpf.h, the userspace engine from
  * userspace/wire/backend_user.c.
  */
@@ -30,6 +35,9 @@
 #include "wire/parse_l4.h"
 #include "wire/scratch.h"
 
+#ifndef ENOENT
+#define ENOENT 2
+#endif
 #ifndef EEXIST
 #define EEXIST 17
 #endif
@@ -47,6 +55,104 @@ static __always_inline void wire_emit_anomaly(const struct flow_key *key, __u32 
 		wire_count(CNT_RINGBUF_FULL);
 }
 
+/* @k's slot, handed out if new; 0 when every slot is taken. */
+static __always_inline __u32 lat_set_make(const struct lat_key *k)
+{
+	__u32 *found = wire_lat_set_lookup(k), *used = wire_lat_slots_used(), slot;
+
+	if (found)
+		return *found;
+	if (!used || *used >= wire_lat_slots_max())
+		return 0;
+	slot = __sync_fetch_and_add(used, 1) + 1;
+	if (slot > wire_lat_slots_max())
+		return 0;
+	if (!wire_lat_set_insert(k, &slot))
+		return slot;
+	found = wire_lat_set_lookup(k); /* another CPU made it first: this slot stays unused */
+	return found ? *found : 0;
+}
+
+/*
+ * The slot of a flow's label set, found at its first sample. The interface
+ * and role's "other" set (port 0) is made first, so that a set that finds
+ * every slot taken still has histograms to go to: its flow's slot then says
+ * LAT_SLOT_FOLDED, and each of its samples is counted.
+ */
+static __always_inline __u32 lat_slot_of(const struct lat_key *k)
+{
+	struct lat_key other = *k;
+	__u32 slot, fold;
+
+	other.server_port = 0;
+	fold = lat_set_make(&other);
+	if (!k->server_port)
+		return fold;
+	slot = lat_set_make(k);
+	if (slot || !fold)
+		return slot;
+	return fold | LAT_SLOT_FOLDED;
+}
+
+/* Keep a flow's slot, unless the flow on that key is another one by now. */
+static __always_inline void lat_slot_keep(const struct lat_samples *l, __u32 slot)
+{
+	struct flow_entry *e = wire_flow_lookup(&l->flow_key);
+
+	if (!e || wire_lock(e))
+		return;
+	if (e->s.flow_id == l->flow_id)
+		e->s.lat_slot = slot;
+	wire_unlock(e);
+}
+
+/* The samples of @out into the histograms of @slot (LAT_SLOT_*); 0, or -ENOENT without them. */
+static __always_inline int lat_hist_add(const struct flow_pkt_out *out, __u32 slot)
+{
+	struct lat_hist *h;
+	__u32 i;
+
+	if (!slot)
+		return -ENOENT;
+	h = wire_lat_hist((slot & ~LAT_SLOT_FOLDED) - 1);
+	if (!h)
+		return -ENOENT;
+	if (slot & LAT_SLOT_FOLDED)
+		wire_count(CNT_LAT_FOLDED);
+#pragma unroll
+	for (i = 0; i < LAT_KINDS; i++) {
+		__u64 ns = out->lat.ns[i];
+
+		if (!(out->lat_mask & (1U << i)))
+			continue;
+		h->buckets[i][lat_bucket(ns) & (LAT_BUCKETS - 1)]++;
+		h->sum_ns[i] += ns;
+		h->count[i]++;
+	}
+	return 0;
+}
+
+/*
+ * The samples of a flow's first sampling packet: its label set's slot found
+ * (or handed out) and kept in the flow, then the samples added. A global
+ * function on the BPF side, called at the top of the call chain, where its
+ * stack frame fits; every later sample of the flow is added where it is
+ * taken (wire_flow_packet()).
+ */
+WIRE_GLOBAL int wire_lat_first(struct wire_scratch *sc)
+{
+	__u32 slot;
+
+	if (!sc)
+		return 0;
+	slot = lat_slot_of(&sc->out.lat.key);
+	if (slot)
+		lat_slot_keep(&sc->out.lat, slot);
+	if (lat_hist_add(&sc->out, slot))
+		wire_count(CNT_LAT_LOST);
+	return 0;
+}
+
 static __always_inline __u64 wire_take_flow_id(__u64 *idp)
 {
 	return idp ? __sync_fetch_and_add(idp, 1) + 1 : 0;
@@ -55,7 +161,9 @@ static __always_inline __u64 wire_take_flow_id(__u64 *idp)
 /*
  * Find or create the flow of a parsed packet and account it. A global
  * function on the BPF side: the verifier checks it once, on its own, instead
- * of once for every path through the parser.
+ * of once for every path through the parser. 1 when the packet completed its
+ * flow's first latency samples, which the caller's caller adds
+ * (wire_lat_first()).
  */
 WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 {
@@ -74,7 +182,7 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 	sc = wire_scratch();
 	if (!sc)
 		return 0;
-	wire_memset(&sc->out, 0, sizeof(sc->out));
+	wire_out_reset(&sc->out);
 
 	e = wire_flow_lookup(&key);
 	if (!e) {
@@ -123,6 +231,14 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 		ended = 1;
 	}
 	flow_account(&e->s, p, dir, segs, now, &sc->out);
+	if (sc->out.lat_mask) {
+		sc->out.lat.slot = e->s.lat_slot;
+		if (!sc->out.lat.slot) {
+			lat_key_of(&e->s, &sc->out.lat.key);
+			sc->out.lat.flow_id = e->s.flow_id;
+			sc->out.lat.flow_key = key;
+		}
+	}
 	wire_unlock(e);
 
 	wire_count(CNT_FLOW_PACKETS);
@@ -134,11 +250,15 @@ WIRE_GLOBAL int wire_flow_packet(const struct pkt_info *p, __u32 segs)
 		if (wire_emit(&sc->ev, sizeof(sc->ev)))
 			wire_count(CNT_RINGBUF_FULL);
 	}
+	if (sc->out.lat_mask && sc->out.lat.slot) {
+		lat_hist_add(&sc->out, sc->out.lat.slot);
+		sc->out.lat_mask = 0;
+	}
 	if (sc->out.gap_forgotten)
 		wire_count(CNT_GAP_FORGOTTEN);
 	if (sc->out.anom)
 		wire_emit_anomaly(&key, sc->out.anom, now);
-	return 0;
+	return !!sc->out.lat_mask;
 }
 
 static __always_inline void frag_key_of(const struct pkt_info *p, struct frag_key *k)
@@ -227,18 +347,18 @@ static __always_inline void wire_handle(WIRE_CTX *ctx, __u32 wire_len, __u32 seg
 	struct pkt_info p = { .ifindex = ifindex, .hook = hook };
 	struct parse_result r;
 	__u32 l4_len = 0;
+	int sampled = 0;
 
 	wire_count(CNT_PACKETS);
 	r = parse_l3(wire_ctx_data(ctx), wire_ctx_data_end(ctx), wire_len, &p, &l4_len);
-	if (r.verdict == PARSE_SKIP && p.later_frag) {
-		wire_frag_packet(&p, l4_len);
-		return;
-	}
-	if (r.verdict != PARSE_FLOW) {
+	if (r.verdict == PARSE_SKIP && p.later_frag)
+		sampled = wire_frag_packet(&p, l4_len);
+	else if (r.verdict == PARSE_FLOW)
+		sampled = wire_l4_packet(ctx, &p, l4_len, segs);
+	else
 		wire_count(r.counter);
-		return;
-	}
-	wire_l4_packet(ctx, &p, l4_len, segs);
+	if (sampled > 0)
+		wire_lat_first(wire_scratch());
 }
 
 #endif /* NETOBS_WIRE_ENGINE_H */

@@ -39,9 +39,15 @@ static __always_inline __u32 lat_bucket(__u64 ns)
 	return idx;
 }
 
-static __always_inline void lat_add(struct lat_agg *a, __u64 ns)
+/*
+ * A completed sample: into the flow's aggregate, and noted in @out for the
+ * label set's histogram, which the engine updates after the flow's lock.
+ */
+static __always_inline void lat_add(struct lat_agg *a, __u64 ns, struct flow_pkt_out *out,
+				    enum lat_kind kind)
 {
-	a->buckets[lat_bucket(ns) & (LAT_BUCKETS - 1)]++;
+	out->lat_mask |= 1U << kind;
+	out->lat.ns[kind] = ns;
 	if (!a->count || ns < a->min_ns)
 		a->min_ns = ns;
 	if (ns > a->max_ns)
@@ -107,6 +113,14 @@ static __always_inline __u32 flow_sample_bucket(const struct flow_key *k)
 static __always_inline __u16 flow_server_port(const struct flow_stats *f)
 {
 	return (f->flags & FF_CLIENT_IS_LO) ? f->key.hi_port : f->key.lo_port;
+}
+
+static __always_inline void lat_key_of(const struct flow_stats *f, struct lat_key *k)
+{
+	k->ifindex = f->ifindex;
+	k->server_port = flow_server_port(f);
+	k->role = f->host_role;
+	k->pad = 0;
 }
 
 /*
@@ -417,7 +431,7 @@ static __always_inline void flow_seq(struct flow_stats *f, struct flow_side *s,
 
 /* The ACK field of a segment from @dir: samples the peer's data RTT probe. */
 static __always_inline void flow_ack(struct flow_stats *f, const struct pkt_info *p, int dir,
-				     __u64 now)
+				     __u64 now, struct flow_pkt_out *out)
 {
 	int peer = !dir;
 	struct flow_side *ps = &f->side[peer & 1];
@@ -425,7 +439,7 @@ static __always_inline void flow_ack(struct flow_stats *f, const struct pkt_info
 	if (!(p->tcp_flags & TCPF_ACK) || (p->tcp_flags & TCPF_RST))
 		return;
 	if ((f->flags & FF_PROBE(peer)) && !seq_before(p->ack, ps->probe_end)) {
-		lat_add(&ps->ack_rtt, now - ps->probe_ns);
+		lat_add(&ps->ack_rtt, now - ps->probe_ns, out, LAT_RTT);
 		f->flags &= ~FF_PROBE(peer);
 	}
 }
@@ -435,7 +449,7 @@ static __always_inline void flow_ack(struct flow_stats *f, const struct pkt_info
  * data segment of a request to the first server data segment after it.
  */
 static __always_inline void flow_response_times(struct flow_stats *f, const struct pkt_info *p,
-						int dir, const struct flow_pkt_out *out, __u64 now)
+						int dir, struct flow_pkt_out *out, __u64 now)
 {
 	__u8 fl = p->tcp_flags;
 
@@ -458,11 +472,11 @@ static __always_inline void flow_response_times(struct flow_stats *f, const stru
 	if ((f->flags & FF_SRT_PENDING) && (fl & TCPF_ACK) &&
 	    !seq_before(p->ack, f->srt_pending_end)) {
 		if (!p->payload_len && !(fl & (TCPF_SYN | TCPF_FIN | TCPF_RST)))
-			lat_add(&f->srt, now - f->srt_pending_ns);
+			lat_add(&f->srt, now - f->srt_pending_ns, out, LAT_SRT);
 		f->flags &= ~FF_SRT_PENDING;
 	}
 	if ((f->flags & FF_ART_PENDING) && p->payload_len && !out->retrans) {
-		lat_add(&f->art, now - f->art_request_ns);
+		lat_add(&f->art, now - f->art_request_ns, out, LAT_ART);
 		f->flags &= ~FF_ART_PENDING;
 	}
 }
@@ -540,7 +554,7 @@ static __always_inline void flow_account(struct flow_stats *f, const struct pkt_
 			f->state = FS_ESTABLISHED;
 		flow_handshake(f, p, dir, now, out);
 		flow_seq(f, s, p, dir, segs, now, out);
-		flow_ack(f, p, dir, now);
+		flow_ack(f, p, dir, now, out);
 		flow_response_times(f, p, dir, out, now);
 		flow_window(f, s, p, dir, now, out);
 		flow_close_flags(f, s, p, dir, out);

@@ -18,6 +18,7 @@
 const volatile __u8 replay_clock = 0;
 const volatile struct wire_timeouts wire_cfg_timeouts = WIRE_DEFAULT_TIMEOUTS;
 const volatile __u32 wire_cfg_sampling_pct = 100;
+const volatile __u32 wire_cfg_lat_slots = WIRE_DEFAULT_LAT_SLOTS; /* lat_hists' size */
 
 /* Replay only: the capture timestamp and original length of the frame being run. */
 volatile __u64 replay_now_ns;
@@ -58,6 +59,32 @@ struct {
 	__type(key, struct frag_key);
 	__type(value, struct frag_ports);
 } frags SEC(".maps");
+
+/*
+ * Latency histograms per label set, updated when a sample completes: a set's
+ * slot in lat_hists, handed out from lat_slots_used when the set's first flow
+ * completes its first sample, and kept in each flow (lat_slot).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, WIRE_DEFAULT_LAT_SLOTS); /* resized by the loader, as lat_hists */
+	__type(key, struct lat_key);
+	__type(value, __u32);
+} lat_sets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WIRE_DEFAULT_LAT_SLOTS);
+	__type(key, __u32);
+	__type(value, struct lat_hist);
+} lat_hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} lat_slots_used SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -119,6 +146,21 @@ static __always_inline __u64 *wire_flow_id_ptr(void)
 #define wire_emit(ptr, size) bpf_ringbuf_output(&events, ptr, size, 0)
 #define wire_frag_lookup(key) ((struct frag_ports *)bpf_map_lookup_elem(&frags, key))
 #define wire_frag_learn(key, ports) bpf_map_update_elem(&frags, key, ports, BPF_ANY)
+#define wire_lat_set_lookup(key) ((__u32 *)bpf_map_lookup_elem(&lat_sets, key))
+#define wire_lat_set_insert(key, slot) bpf_map_update_elem(&lat_sets, key, slot, BPF_NOEXIST)
+#define wire_lat_slots_max() wire_cfg_lat_slots
+
+static __always_inline __u32 *wire_lat_slots_used(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&lat_slots_used, &zero);
+}
+
+static __always_inline struct lat_hist *wire_lat_hist(__u32 index)
+{
+	return bpf_map_lookup_elem(&lat_hists, &index);
+}
 
 static __always_inline struct wire_scratch *wire_scratch(void)
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Fill a running agent's flow table with N established TCP flows, so the
- * agent's scrape time and memory can be measured at that size. The map is
- * found from the XDP program on IFACE (its map named "flows").
+ * agent's scrape time and memory can be measured at that size, and their
+ * label sets' latency histograms. The maps are found from the XDP program on
+ * IFACE (its maps named "flows", "lat_sets", "lat_hists" and "lat_slots_used").
  *
  * usage: bench_fill IFACE N
  */
@@ -19,7 +20,7 @@
 
 #include "netobs.h"
 
-static int flows_map_of(int ifindex)
+static int map_of(int ifindex, const char *name)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), ids[16], prog_id = 0, i;
@@ -39,17 +40,61 @@ static int flows_map_of(int ifindex)
 		__u32 ml = sizeof(mi);
 		int mfd = bpf_map_get_fd_by_id(ids[i]);
 
-		if (mfd >= 0 && !bpf_obj_get_info_by_fd(mfd, &mi, &ml) && !strcmp(mi.name, "flows"))
+		if (mfd >= 0 && !bpf_obj_get_info_by_fd(mfd, &mi, &ml) && !strcmp(mi.name, name))
 			return mfd;
 	}
 	return -ENOENT;
+}
+
+/*
+ * The flows' samples in their label sets' histograms (the first CPU's), laid
+ * out as the datapath hands them out: the interface's "other" set in slot 1,
+ * then one set per server port.
+ */
+static int fill_hists(int ifindex, int n)
+{
+	int sets = map_of(ifindex, "lat_sets"), hists = map_of(ifindex, "lat_hists");
+	int used = map_of(ifindex, "lat_slots_used"), ncpus = libbpf_num_possible_cpus();
+	__u32 zero = 0, slot = 1, i;
+	struct lat_hist *v;
+	int err = 0;
+
+	if (sets == -ENOENT) {
+		printf("bench_fill: the agent keeps no latency histograms per label set\n");
+		return 0; /* an agent from before they left the flow entry: nothing to fill */
+	}
+	if (sets < 0 || hists < 0 || used < 0)
+		return sets < 0 ? sets : hists < 0 ? hists : used;
+	if (ncpus < 0)
+		return ncpus;
+	v = calloc(ncpus, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i <= 200 && (int)i <= n && !err; i++, slot++) {
+		struct lat_key k = { .ifindex = ifindex,
+				     .server_port = i ? 1000 + i - 1 : 0,
+				     .role = ROLE_SERVER };
+		__u64 flows = i ? n / 200 + ((int)i - 1 < n % 200) : 0;
+		__u32 index = slot - 1;
+
+		v[0].buckets[LAT_RTT][4] = v[0].buckets[LAT_RTT][5] = 2 * flows;
+		v[0].sum_ns[LAT_RTT] = 1200000 * flows;
+		v[0].count[LAT_RTT] = 4 * flows;
+		if (bpf_map_update_elem(hists, &index, v, BPF_ANY) ||
+		    bpf_map_update_elem(sets, &k, &slot, BPF_NOEXIST))
+			err = -errno;
+	}
+	if (!err && bpf_map_update_elem(used, &zero, &(__u32){ slot - 1 }, BPF_ANY))
+		err = -errno;
+	free(v);
+	return err;
 }
 
 int main(int argc, char **argv)
 {
 	struct flow_entry e;
 	struct timespec ts;
-	int fd, i, n, ifindex;
+	int fd, i, n, ifindex, err;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: bench_fill IFACE N\n");
@@ -57,7 +102,7 @@ int main(int argc, char **argv)
 	}
 	ifindex = if_nametoindex(argv[1]);
 	n = atoi(argv[2]);
-	fd = ifindex ? flows_map_of(ifindex) : -ENODEV;
+	fd = ifindex ? map_of(ifindex, "flows") : -ENODEV;
 	if (fd < 0) {
 		fprintf(stderr, "bench_fill: no netobs flow table on %s: %s\n", argv[1],
 			strerror(-fd));
@@ -91,13 +136,16 @@ int main(int argc, char **argv)
 			s->side[d].ack_rtt.sum_ns = 600000;
 			s->side[d].ack_rtt.min_ns = 200000;
 			s->side[d].ack_rtt.max_ns = 400000;
-			s->side[d].ack_rtt.buckets[4] = 1;
-			s->side[d].ack_rtt.buckets[5] = 1;
 		}
 		if (bpf_map_update_elem(fd, &s->key, &e, BPF_NOEXIST)) {
 			fprintf(stderr, "bench_fill: insert %d: %s\n", i, strerror(errno));
 			return 1;
 		}
+	}
+	err = fill_hists(ifindex, n);
+	if (err) {
+		fprintf(stderr, "bench_fill: latency histograms: %s\n", strerror(-err));
+		return 1;
 	}
 	printf("bench_fill: %d flows in the table on %s\n", n, argv[1]);
 	return 0;

@@ -8,6 +8,7 @@
  * without it.
  */
 #include <errno.h>
+#include <glob.h>
 #include <linux/pkt_cls.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "../unit/frames.h"
 #include "bpf_test.h"
 #include "wire/parse.h"
+#include "wire/flow.h"
+#include "wire/pcap_source.h"
 #include "wire/sweep.h"
 
 static int n_end, last_close;
@@ -301,6 +304,168 @@ static void test_sweep_scan_equals_walk(void)
 }
 
 /*
+ * Latency histograms per label set against the flows they came from: what a
+ * capture leaves in each set's histograms (data RTT, SRT, ART) must count and
+ * sum exactly the samples of that set's flows, ended or still in the table,
+ * and the BPF programs and the userspace build must agree bucket for bucket.
+ */
+#define HSETS 64
+
+struct hset {
+	struct lat_key k;
+	struct lat_hist h;			/* from the engine's histograms */
+	__u64 count[LAT_KINDS], sum[LAT_KINDS]; /* from its flows' aggregates */
+};
+
+struct hsets {
+	struct hset s[HSETS];
+	int n, overflow;
+};
+
+/* By port and role: a test run's frames come in on lo, the userspace build's on no interface. */
+static struct hset *hset_of(struct hsets *t, const struct lat_key *key)
+{
+	struct lat_key k = *key;
+	int i;
+
+	k.ifindex = 0;
+	for (i = 0; i < t->n; i++)
+		if (!memcmp(&t->s[i].k, &k, sizeof(k)))
+			return &t->s[i];
+	if (t->n == HSETS) {
+		t->overflow = 1;
+		return NULL;
+	}
+	memset(&t->s[t->n], 0, sizeof(t->s[0]));
+	t->s[t->n].k = k;
+	return &t->s[t->n++];
+}
+
+static int hset_add_flow(void *ctx, const struct flow_stats *f)
+{
+	const struct lat_agg *a[LAT_KINDS][2] = { { &f->side[0].ack_rtt, &f->side[1].ack_rtt },
+						  { &f->srt, NULL },
+						  { &f->art, NULL } };
+	struct lat_key k;
+	struct hset *s;
+	int i, j;
+
+	if (f->key.proto != IPPROTO_TCP)
+		return 0;
+	lat_key_of(f, &k);
+	s = hset_of(ctx, &k);
+	for (i = 0; s && i < LAT_KINDS; i++)
+		for (j = 0; j < 2 && a[i][j]; j++) {
+			s->count[i] += a[i][j]->count;
+			s->sum[i] += a[i][j]->sum_ns;
+			/* Found at its first sample, then kept: later ones do not look it up. */
+			CHECK(!a[i][j]->count || (f->lat_slot && !(f->lat_slot & LAT_SLOT_FOLDED)),
+			      "flow %llu has samples but lat_slot %#x", f->flow_id, f->lat_slot);
+		}
+	return 0;
+}
+
+static int hset_on_event(void *ctx, const void *data, size_t len)
+{
+	const struct flow_event *ev = data;
+
+	if (len >= sizeof(*ev) && ev->type == EV_FLOW_END)
+		hset_add_flow(ctx, &ev->s);
+	return 0;
+}
+
+static int hset_add_hist(void *ctx, const struct lat_key *k, const struct lat_hist *h)
+{
+	struct hset *s = hset_of(ctx, k);
+
+	if (s)
+		s->h = *h;
+	return 0;
+}
+
+/* Every frame of @path through a fresh engine; 0 when it could not be read. */
+static int replay_into(struct wire_backend *(*open)(const struct wire_options *, wire_event_fn,
+						    void *),
+		       const char *path, struct hsets *out)
+{
+	struct pcap_source *src;
+	struct pcap_frame fr;
+	struct wire_options o;
+	struct wire_backend *b;
+	char err[256];
+	int frames = 0;
+
+	memset(out, 0, sizeof(*out));
+	src = pcap_source_open(path, PCAP_SOURCE_MAX_FRAME, err, sizeof(err));
+	CHECK(src != NULL, "%s", err);
+	if (!src)
+		return 0;
+	wire_options_default(&o);
+	o.replay_clock = 1;
+	b = open(&o, hset_on_event, out);
+	CHECK(b != NULL, "%s: engine: %s", path, strerror(errno));
+	while (b && pcap_source_next(src, &fr, err, sizeof(err)) == 1) {
+		b->ops->run(b, fr.data, fr.len, fr.wire_len, fr.ts_ns);
+		b->ops->poll(b);
+		frames++;
+	}
+	if (b) {
+		b->ops->for_each_flow(b, hset_add_flow, out);
+		b->ops->for_each_hist(b, hset_add_hist, out);
+		wire_backend_destroy(b);
+	}
+	pcap_source_close(src);
+	return frames;
+}
+
+static void test_lat_hists_match_flows(void)
+{
+	static struct hsets bpf, user;
+	int before = failures, files = 0, samples = 0, i, k, b;
+	glob_t g;
+
+	CHECK(!glob("tests/captures/ndpi/*.pcap*", 0, NULL, &g),
+	      "no captures in tests/captures/ndpi");
+	for (size_t f = 0; f < g.gl_pathc; f++) {
+		const char *path = g.gl_pathv[f];
+
+		if (!replay_into(wire_bpf_open, path, &bpf) ||
+		    !replay_into(wire_user_open, path, &user))
+			continue;
+		files++;
+		CHECK(!bpf.overflow && !user.overflow, "%s: more than %d label sets", path, HSETS);
+		CHECK(bpf.n == user.n, "%s: %d label sets from BPF, %d from userspace", path, bpf.n,
+		      user.n);
+		for (i = 0; i < bpf.n && bpf.n == user.n; i++) {
+			const struct hset *s = &bpf.s[i], *u = hset_of(&user, &s->k);
+
+			CHECK(u && !memcmp(&s->h, &u->h, sizeof(s->h)),
+			      "%s: port %u: the BPF and userspace histograms differ", path,
+			      s->k.server_port);
+			for (k = 0; k < LAT_KINDS; k++) {
+				__u64 in_buckets = 0;
+
+				for (b = 0; b < LAT_BUCKETS; b++)
+					in_buckets += s->h.buckets[k][b];
+				samples += s->h.count[k];
+				CHECK(s->h.count[k] == s->count[k] && s->h.sum_ns[k] == s->sum[k] &&
+					  in_buckets == s->count[k],
+				      "%s: port %u kind %d: histogram %llu samples (%llu in "
+				      "buckets), "
+				      "sum %llu ns; flows %llu samples, sum %llu ns",
+				      path, s->k.server_port, k, s->h.count[k], in_buckets,
+				      s->h.sum_ns[k], s->count[k], s->sum[k]);
+			}
+		}
+	}
+	globfree(&g);
+	CHECK(files >= 5 && samples >= 100, "%d captures, %d samples: too few to show anything",
+	      files, samples);
+	printf("%s %s: %d captures, %d samples\n", failures > before ? "FAIL" : "PASS", __func__,
+	       files, samples);
+}
+
+/*
  * The verifier's work per program, against its 1M-instruction limit. Fails
  * above 80 %: a change that barely verifies here breaks on the next kernel.
  */
@@ -469,6 +634,7 @@ int main(void)
 	test_port_reuse_event();
 	test_knobs_not_folded();
 	test_sweep_scan_equals_walk();
+	test_lat_hists_match_flows();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

@@ -88,6 +88,111 @@ static struct flow_stats only_flow(struct wire_backend *b)
 	return f;
 }
 
+struct hists_seen {
+	int n;
+	struct lat_key k;
+	struct lat_hist h;
+};
+
+/* The named label set; its "other" set (port 0), made beside it, stays empty. */
+static int grab_hist(void *ctx, const struct lat_key *k, const struct lat_hist *h)
+{
+	static const struct lat_hist empty;
+	struct hists_seen *s = ctx;
+
+	if (!k->server_port) {
+		assert_memory_equal(h, &empty, sizeof(empty));
+		return 0;
+	}
+	s->n++;
+	s->k = *k;
+	s->h = *h;
+	return 0;
+}
+
+/*
+ * The exchange of test_handshake_and_data_rtt in its label set's histograms:
+ * data RTTs 250 and 600 us (buckets le=250 and le=1000), SRT 250 us, ART 2000
+ * us (le=2500); bucket i's bound is LAT_BUCKET_BOUNDS_US[i].
+ */
+static void check_exchange_hists(struct wire_backend *b)
+{
+	struct hists_seen s = { 0 };
+	__u64 want[LAT_KINDS][LAT_BUCKETS] = { 0 };
+
+	want[LAT_RTT][4] = 1;
+	want[LAT_RTT][6] = 1;
+	want[LAT_SRT][4] = 1;
+	want[LAT_ART][7] = 1;
+	assert_int_equal(b->ops->for_each_hist(b, grab_hist, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.k.ifindex, 0);
+	assert_int_equal(s.k.server_port, 80);
+	assert_int_equal(s.k.role, ROLE_NONE);
+	assert_memory_equal(s.h.buckets, want, sizeof(want));
+	assert_int_equal(s.h.count[LAT_RTT], 2);
+	assert_int_equal(s.h.sum_ns[LAT_RTT], 850 * US);
+	assert_int_equal(s.h.count[LAT_SRT], 1);
+	assert_int_equal(s.h.sum_ns[LAT_SRT], 250 * US);
+	assert_int_equal(s.h.count[LAT_ART], 1);
+	assert_int_equal(s.h.sum_ns[LAT_ART], 2000 * US);
+}
+
+/*
+ * Label sets past the histograms' room: a port's first sample makes its
+ * interface's "other" set (port 0) first, so a port that then finds no room
+ * goes there, counted.
+ */
+static void hist_room(__u32 max_sets, __u64 want_folded, __u64 want_lost)
+{
+	struct wire_options o;
+	struct wire_backend *b;
+	__u64 c[CNT_MAX];
+	int port;
+
+	wire_options_default(&o);
+	o.replay_clock = 1;
+	o.max_lat_sets = max_sets;
+	b = wire_user_open(&o, NULL, NULL);
+	assert_non_null(b);
+	for (port = 80; port <= 82; port++) {
+		struct frame_spec d = { .proto = 6,
+					.src = CLI,
+					.dst = SRV,
+					.sport = 40000,
+					.dport = port,
+					.flags = 0x18,
+					.seq = 1,
+					.ack = 1,
+					.payload = 10,
+					.win = 100 };
+		struct frame_spec a = { .proto = 6,
+					.src = SRV,
+					.dst = CLI,
+					.sport = port,
+					.dport = 40000,
+					.flags = 0x10,
+					.seq = 1,
+					.ack = 11,
+					.win = 100 };
+
+		wire_backend_run(b, buf, build_frame(buf, &d), 1000 * US);
+		wire_backend_run(b, buf, build_frame(buf, &a), 1100 * US); /* RTT and SRT */
+	}
+	b->ops->counters(b, c);
+	assert_int_equal(c[CNT_LAT_FOLDED], want_folded);
+	assert_int_equal(c[CNT_LAT_LOST], want_lost);
+	wire_backend_destroy(b);
+}
+
+static void test_hist_label_sets_bounded(void **state)
+{
+	hist_room(1, 3, 0); /* "other" takes the only set */
+	hist_room(2, 2, 0); /* "other" and port 80 */
+	hist_room(3, 1, 0);
+	hist_room(4, 0, 0);
+}
+
 #define SYN 0x02
 #define ACK 0x10
 #define PSH 0x08
@@ -121,6 +226,7 @@ static void test_handshake_and_data_rtt(void **state)
 	assert_int_equal(f.side[DIR_C2S].packets, 4);
 	assert_int_equal(f.side[DIR_S2C].payload_bytes, 2000);
 	assert_int_equal(f.state, FS_ESTABLISHED);
+	check_exchange_hists(b);
 	wire_backend_destroy(b);
 }
 
@@ -493,6 +599,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake_and_data_rtt),
+		cmocka_unit_test(test_hist_label_sets_bounded),
 		cmocka_unit_test(test_karn_retransmission),
 		cmocka_unit_test(test_old_gap_survives_many_new_ones),
 		cmocka_unit_test(test_gap_revealed_by_pure_ack),

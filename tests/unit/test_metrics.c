@@ -160,10 +160,24 @@ static void test_udp_families(void **state)
 	metrics_free(&t);
 }
 
+/* A data RTT sample as the engine takes it: into the flow, and its label set's histogram. */
+static void rtt_sample(struct lat_agg *a, struct lat_hist *h, __u64 ns)
+{
+	struct flow_pkt_out out = { 0 };
+
+	lat_add(a, ns, &out, LAT_RTT);
+	assert_int_equal(out.lat_mask, 1U << LAT_RTT);
+	h->buckets[LAT_RTT][lat_bucket(out.lat.ns[LAT_RTT])]++;
+	h->sum_ns[LAT_RTT] += out.lat.ns[LAT_RTT];
+	h->count[LAT_RTT]++;
+}
+
 static void test_histogram_buckets_inclusive(void **state)
 {
 	struct metrics_table t;
 	struct flow_stats f = flow(80, ROLE_CLIENT, 1, 1);
+	struct lat_hist h = { 0 };
+	struct lat_key k;
 	char *out;
 
 	/* 1000 us exactly belongs to le="1000"; one ns more does not. */
@@ -171,13 +185,15 @@ static void test_histogram_buckets_inclusive(void **state)
 	assert_int_equal(lat_bucket(1000001), 7);
 	assert_int_equal(lat_bucket(0), 0);
 	assert_int_equal(lat_bucket(5000000000ULL), LAT_BUCKETS - 1);
-	lat_add(&f.side[DIR_S2C].ack_rtt, 1000000);
-	lat_add(&f.side[DIR_C2S].ack_rtt, 1000001);
+	rtt_sample(&f.side[DIR_S2C].ack_rtt, &h, 1000000);
+	rtt_sample(&f.side[DIR_C2S].ack_rtt, &h, 1000001);
 	f.flags = FF_RTT_SERVER | FF_RTT_CLIENT;
 	f.rtt_server_ns = 400000;
 	f.rtt_client_ns = 600000;
 	assert_int_equal(metrics_init(&t, 16), 0);
 	metrics_add_flow(&t, &f, -1);
+	lat_key_of(&f, &k);
+	metrics_add_lat(&t, &k, &h);
 	out = render(&t);
 	HAS(out, "network_tcp_rtt_microseconds_bucket{interface=\"lo\",server_port=\"80\","
 		 "role=\"client\",le=\"500\"} 0");

@@ -575,6 +575,7 @@ static int cmd_attach(int argc, char **argv)
 	}
 	o.max_label_sets = cfg.max_label_sets;
 	o.wire.max_flows = cfg.max_flows;
+	o.wire.max_lat_sets = WIRE_LAT_SETS(cfg.max_label_sets);
 	o.wire.ringbuf_bytes = cfg.ringbuf_bytes;
 	o.wire.sampling_pct = cfg.sampling_pct;
 	o.wire.timeouts = cfg.timeouts;

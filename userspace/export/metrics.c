@@ -117,14 +117,14 @@ void metrics_hist_add(struct hist *h, __u64 ns)
 	h->count++;
 }
 
-static void hist_merge(struct hist *h, const struct lat_agg *a)
+static void hist_merge(struct hist *h, const struct lat_hist *from, enum lat_kind kind)
 {
 	int b;
 
 	for (b = 0; b < LAT_BUCKETS; b++)
-		h->buckets[b] += a->buckets[b];
-	h->sum_ns += a->sum_ns;
-	h->count += a->count;
+		h->buckets[b] += from->buckets[kind][b];
+	h->sum_ns += from->sum_ns[kind];
+	h->count += from->count[kind];
 }
 
 static int is_mirror(const struct metrics_table *t, __u32 ifindex)
@@ -137,18 +137,33 @@ static int is_mirror(const struct metrics_table *t, __u32 ifindex)
 	return 0;
 }
 
-/* A flow's label set, made if new; past the cap, its "other" set. */
-static struct series *series_of(struct metrics_table *t, struct series_key k)
+/*
+ * A label set, made if new; past the cap, its "other" set (1 when it folded).
+ * Folding is first come, first kept: a set that exists takes what is added to
+ * it, so a set's histograms go where its flows went.
+ */
+static struct series *series_fold(struct metrics_table *t, struct series_key k, int *folded)
 {
 	struct series *s = find(t, &k, 0);
 
+	*folded = 0;
 	if (s)
 		return s;
 	if (t->n >= t->cap) {
-		k.server_port = 0; /* fold into "other" */
-		t->folded_flows++;
+		k.server_port = 0;
+		*folded = 1;
 	}
 	return find(t, &k, 1);
+}
+
+/* A flow's label set; a flow folded into "other" is counted. */
+static struct series *series_of(struct metrics_table *t, struct series_key k)
+{
+	int folded;
+	struct series *s = series_fold(t, k, &folded);
+
+	t->folded_flows += folded;
+	return s;
 }
 
 /* The roles a flow counts under: the host's, or both on a mirror port. */
@@ -204,6 +219,26 @@ int metrics_add_brief(struct metrics_table *t, const struct flow_brief *b)
 	return 0;
 }
 
+int metrics_add_lat(struct metrics_table *t, const struct lat_key *k, const struct lat_hist *h)
+{
+	__u8 roles[2];
+	int i, n, folded;
+
+	n = roles_of(t, k->ifindex, k->role, roles);
+	for (i = 0; i < n; i++) {
+		struct series_key sk = { .ifindex = k->ifindex,
+					 .server_port = k->server_port,
+					 .role = roles[i],
+					 .proto = IPPROTO_TCP };
+		struct series *s = series_fold(t, sk, &folded);
+
+		hist_merge(&s->rtt, h, LAT_RTT);
+		hist_merge(&s->srt, h, LAT_SRT);
+		hist_merge(&s->art, h, LAT_ART);
+	}
+	return 0;
+}
+
 static void add_flow_as(struct metrics_table *t, const struct flow_stats *f, int close_type,
 			__u8 role)
 {
@@ -241,10 +276,6 @@ static void add_flow_as(struct metrics_table *t, const struct flow_stats *f, int
 		metrics_hist_add(&s->syn_rtt_client, f->rtt_client_ns);
 	if (rs && rc)
 		metrics_hist_add(&s->syn_rtt, f->rtt_server_ns + f->rtt_client_ns);
-	hist_merge(&s->rtt, &f->side[DIR_C2S].ack_rtt);
-	hist_merge(&s->rtt, &f->side[DIR_S2C].ack_rtt);
-	hist_merge(&s->srt, &f->srt);
-	hist_merge(&s->art, &f->art);
 	if (close_type >= 0 && close_type < CLOSE_MAX) {
 		s->closed_by_type[close_type]++;
 		return;

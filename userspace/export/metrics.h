@@ -84,6 +84,13 @@ int metrics_add_flow(struct metrics_table *t, const struct flow_stats *f, int cl
 int metrics_add_brief(struct metrics_table *t, const struct flow_brief *b);
 
 /*
+ * Add a label set's latency histograms (data RTT, SRT, ART), which the
+ * datapath keeps per label set rather than per flow: the flows' own
+ * aggregates give the gauges only.
+ */
+int metrics_add_lat(struct metrics_table *t, const struct lat_key *k, const struct lat_hist *h);
+
+/*
  * HELP and TYPE of a family. In OpenMetrics a counter family is named
  * without its samples' _total suffix.
  */

@@ -67,9 +67,15 @@ static int add_live(void *ctx, const struct flow_stats *s)
 	return metrics_add_flow(ctx, s, -1);
 }
 
+static int add_hists(void *ctx, const struct lat_key *k, const struct lat_hist *h)
+{
+	return metrics_add_lat(ctx, k, h);
+}
+
 /*
  * Ended flows (drained from the ring buffer first, so a flow the datapath
- * just restarted is not missing from both) plus the flows in the table.
+ * just restarted is not missing from both) plus the flows in the table, and
+ * the latency histograms the datapath keeps per label set.
  */
 static int metrics_view(struct export_state *st, struct metrics_table *view)
 {
@@ -85,6 +91,8 @@ static int metrics_view(struct export_state *st, struct metrics_table *view)
 	pthread_mutex_unlock(&st->lock);
 	if (!err)
 		err = st->engine->ops->for_each_flow(st->engine, add_live, view);
+	if (!err && st->engine->ops->for_each_hist)
+		err = st->engine->ops->for_each_hist(st->engine, add_hists, view);
 	if (err)
 		metrics_free(view);
 	return err;
@@ -242,6 +250,15 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 		    "Gaps in a TCP side's sequence space given up because every one of its "
 		    "gap slots was open; a late fill of one counts as a retransmission.");
 	fprintf(f, "netobs_seq_gaps_forgotten_total %llu\n", cnt[CNT_GAP_FORGOTTEN]);
+	metric_head(f, "netobs_latency_samples_misplaced_total", "counter",
+		    "Data RTT, SRT and ART samples not in their own label set's histograms: "
+		    "folded into the interface's server_port=\"other\" set because the "
+		    "datapath's latency label sets (2 x labels.max_label_sets + 64) were all "
+		    "taken, or lost when even that set had none.");
+	fprintf(f, "netobs_latency_samples_misplaced_total{reason=\"folded\"} %llu\n",
+		cnt[CNT_LAT_FOLDED]);
+	fprintf(f, "netobs_latency_samples_misplaced_total{reason=\"lost\"} %llu\n",
+		cnt[CNT_LAT_LOST]);
 
 	pthread_mutex_unlock(&st->lock);
 	metric_head(f, "netobs_label_sets", "gauge",

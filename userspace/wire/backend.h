@@ -14,6 +14,8 @@
 
 struct wire_options {
 	__u32 max_flows;
+	__u32
+	    max_lat_sets; /* latency histograms' label sets (WIRE_LAT_SETS of the exporter's cap) */
 	__u32 ringbuf_bytes;
 	struct wire_timeouts timeouts;
 	__u32 sampling_pct; /* percent of flows tracked, 1-100 */
@@ -30,6 +32,27 @@ void wire_options_default(struct wire_options *o);
 typedef int (*wire_event_fn)(void *ctx, const void *data, size_t len);
 typedef int (*wire_flow_fn)(void *ctx, const struct flow_stats *f);
 typedef int (*wire_brief_fn)(void *ctx, const struct flow_brief *b);
+/* A label set's latency histograms, summed over CPUs. */
+typedef int (*wire_hist_fn)(void *ctx, const struct lat_key *k, const struct lat_hist *h);
+
+/*
+ * Room for the latency label sets of an exporter that folds past @cap sets:
+ * the capped ones, one "other" per interface and role, and slack for what
+ * the exporter folded but the datapath still keeps apart.
+ */
+#define WIRE_LAT_SETS(cap) ((cap)*2 + 64)
+
+static inline void lat_hist_merge(struct lat_hist *to, const struct lat_hist *from)
+{
+	int k, i;
+
+	for (k = 0; k < LAT_KINDS; k++) {
+		for (i = 0; i < LAT_BUCKETS; i++)
+			to->buckets[k][i] += from->buckets[k][i];
+		to->sum_ns[k] += from->sum_ns[k];
+		to->count[k] += from->count[k];
+	}
+}
 
 struct wire_backend;
 
@@ -53,6 +76,7 @@ struct wire_backend_ops {
 	int (*scan)(struct wire_backend *b, __u64 now, const struct wire_timeouts *t,
 		    wire_flow_fn ended, wire_brief_fn live, void *ctx);
 	int (*delete_flow)(struct wire_backend *b, const struct flow_key *key);
+	int (*for_each_hist)(struct wire_backend *b, wire_hist_fn fn, void *ctx);
 	int (*counters)(struct wire_backend *b, __u64 out[CNT_MAX]);
 	void (*destroy)(struct wire_backend *b);
 };

@@ -205,6 +205,39 @@ static int bpf_delete_flow(struct wire_backend *b, const struct flow_key *key)
 	return 0;
 }
 
+/* Each label set's histograms, its CPUs' values summed. */
+static int bpf_for_each_hist(struct wire_backend *b, wire_hist_fn fn, void *ctx)
+{
+	struct wire_bpf *w = (struct wire_bpf *)b;
+	int sets = bpf_map__fd(w->xdp->maps.lat_sets), hists = bpf_map__fd(w->xdp->maps.lat_hists);
+	struct lat_hist *vals = calloc(w->ncpus, sizeof(*vals)), sum;
+	struct lat_key k, *prev = NULL;
+	__u32 slot, index;
+	int c, err = 0;
+
+	if (!vals)
+		return -ENOMEM;
+	while (!err && !bpf_map_get_next_key(sets, prev, &k)) {
+		prev = &k;
+		/* Sets are never deleted while the maps live: a lookup that fails is an error. */
+		if (bpf_map_lookup_elem(sets, &k, &slot) || !slot) {
+			err = slot ? -errno : -EINVAL;
+			break;
+		}
+		index = slot - 1;
+		if (bpf_map_lookup_elem(hists, &index, vals)) {
+			err = -errno;
+			break;
+		}
+		sum = vals[0];
+		for (c = 1; c < w->ncpus; c++)
+			lat_hist_merge(&sum, &vals[c]);
+		err = fn(ctx, &k, &sum);
+	}
+	free(vals);
+	return err;
+}
+
 static int bpf_counters(struct wire_backend *b, __u64 out[CNT_MAX])
 {
 	struct wire_bpf *w = (struct wire_bpf *)b;
@@ -248,6 +281,7 @@ static const struct wire_backend_ops bpf_ops = {
 	.for_each_flow = bpf_for_each,
 	.scan = bpf_scan,
 	.delete_flow = bpf_delete_flow,
+	.for_each_hist = bpf_for_each_hist,
 	.counters = bpf_counters,
 	.destroy = bpf_destroy,
 };
@@ -257,13 +291,15 @@ static const struct wire_backend_ops bpf_ops = {
 	do {                                                                                       \
 		(skel)->rodata->replay_clock = !!(o)->replay_clock;                                \
 		(skel)->rodata->wire_cfg_sampling_pct = (o)->sampling_pct;                         \
+		(skel)->rodata->wire_cfg_lat_slots = (o)->max_lat_sets;                            \
 		memcpy((void *)&(skel)->rodata->wire_cfg_timeouts, &(o)->timeouts,                 \
 		       sizeof((o)->timeouts));                                                     \
 	} while (0)
 
 /* The maps every program object of the engine uses as one set. */
-static const char *const shared_maps[] = { "flows",   "counters", "flow_ids",
-					   "scratch", "events",	  "frags" };
+static const char *const shared_maps[] = { "flows",    "counters",  "flow_ids",
+					   "scratch",  "events",    "frags",
+					   "lat_sets", "lat_hists", "lat_slots_used" };
 
 /* Make @to's shared maps the ones @from (already loaded) has. */
 static int share_maps(struct bpf_object *from, struct bpf_object *to)
@@ -291,8 +327,10 @@ static int share_maps(struct bpf_object *from, struct bpf_object *to)
  */
 static int pin_maps(struct wire_xdp *skel, const char *dir)
 {
-	struct bpf_map *maps[] = { skel->maps.flows, skel->maps.counters, skel->maps.flow_ids,
-				   skel->maps.events };
+	struct bpf_map *maps[] = { skel->maps.flows,	     skel->maps.counters,
+				   skel->maps.flow_ids,	     skel->maps.events,
+				   skel->maps.lat_sets,	     skel->maps.lat_hists,
+				   skel->maps.lat_slots_used };
 	char path[256];
 	size_t i;
 	int err;
@@ -383,6 +421,8 @@ struct wire_backend *wire_bpf_open(const struct wire_options *o, wire_event_fn f
 	SET_KNOBS(w->xdp, o);
 	bpf_map__set_max_entries(w->xdp->maps.flows, o->max_flows);
 	bpf_map__set_max_entries(w->xdp->maps.events, o->ringbuf_bytes);
+	bpf_map__set_max_entries(w->xdp->maps.lat_sets, o->max_lat_sets);
+	bpf_map__set_max_entries(w->xdp->maps.lat_hists, o->max_lat_sets);
 	if (o->pin_dir) {
 		err = pin_maps(w->xdp, o->pin_dir);
 		if (err)

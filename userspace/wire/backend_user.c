@@ -36,9 +36,22 @@ struct frag_slot {
 	struct frag_ports ports;
 };
 
+/*
+ * Latency label sets and their histograms, as the BPF maps keep them: a few
+ * sets found by a linear search, each with a slot in a bounded array.
+ */
+struct hist_table {
+	struct lat_key *keys;
+	__u32 *slots;
+	__u32 n;
+	struct lat_hist *hists;
+	__u32 used, max;
+};
+
 struct wire_user {
 	struct wire_backend b;
 	struct flow_table tab;
+	struct hist_table hist;
 	struct frag_slot frags[FRAG_SLOTS];
 	struct wire_timeouts timeouts;
 	__u32 sampling_pct;
@@ -166,6 +179,36 @@ static void user_frag_learn(const struct frag_key *k, const struct frag_ports *p
 	s->ports = *ports;
 }
 
+static __u32 *user_lat_set_lookup(const struct lat_key *k)
+{
+	struct hist_table *t = &cur->hist;
+	__u32 i;
+
+	for (i = 0; i < t->n; i++)
+		if (!memcmp(&t->keys[i], k, sizeof(*k)))
+			return &t->slots[i];
+	return NULL;
+}
+
+/* Same contract as a BPF hash map update with BPF_NOEXIST. */
+static int user_lat_set_insert(const struct lat_key *k, const __u32 *slot)
+{
+	struct hist_table *t = &cur->hist;
+
+	if (user_lat_set_lookup(k))
+		return -EEXIST;
+	if (t->n >= t->max)
+		return -E2BIG;
+	t->keys[t->n] = *k;
+	t->slots[t->n++] = *slot;
+	return 0;
+}
+
+static struct lat_hist *user_lat_hist(__u32 index)
+{
+	return index < cur->hist.max ? &cur->hist.hists[index] : NULL;
+}
+
 /* Queued records keep 8-byte alignment, as the ring buffer's do: a length word, then the record. */
 #define EVQ_ALIGN 8
 #define EVQ_SLOT(len) (EVQ_ALIGN + (((len) + EVQ_ALIGN - 1) & ~(size_t)(EVQ_ALIGN - 1)))
@@ -217,6 +260,11 @@ static int user_load_bytes(struct wire_user_ctx *ctx, __u32 off, void *buf, __u3
 #define wire_emit(ptr, size) user_emit(ptr, size)
 #define wire_frag_lookup(key) user_frag_lookup(key)
 #define wire_frag_learn(key, ports) user_frag_learn(key, ports)
+#define wire_lat_set_lookup(key) user_lat_set_lookup(key)
+#define wire_lat_set_insert(key, slot) user_lat_set_insert(key, slot)
+#define wire_lat_slots_used() (&cur->hist.used)
+#define wire_lat_slots_max() (cur->hist.max)
+#define wire_lat_hist(index) user_lat_hist(index)
 
 #include "wire/engine.h"
 
@@ -278,6 +326,20 @@ static int user_for_each(struct wire_backend *b, wire_flow_fn fn, void *ctx)
 	return 0;
 }
 
+static int user_for_each_hist(struct wire_backend *b, wire_hist_fn fn, void *ctx)
+{
+	struct hist_table *t = &((struct wire_user *)b)->hist;
+	__u32 i;
+	int err;
+
+	for (i = 0; i < t->n; i++) {
+		err = fn(ctx, &t->keys[i], &t->hists[t->slots[i] - 1]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int user_delete_flow(struct wire_backend *b, const struct flow_key *key)
 {
 	return user_delete(&((struct wire_user *)b)->tab, key);
@@ -297,6 +359,9 @@ static void user_destroy(struct wire_backend *b)
 		cur = NULL;
 	free(w->tab.slots);
 	free(w->tab.used);
+	free(w->hist.keys);
+	free(w->hist.slots);
+	free(w->hist.hists);
 	free(w->evq);
 	free(w);
 }
@@ -307,6 +372,7 @@ static const struct wire_backend_ops user_ops = {
 	.poll = user_poll,
 	.for_each_flow = user_for_each,
 	.delete_flow = user_delete_flow,
+	.for_each_hist = user_for_each_hist,
 	.counters = user_counters,
 	.destroy = user_destroy,
 };
@@ -322,7 +388,11 @@ struct wire_backend *wire_user_open(const struct wire_options *o, wire_event_fn 
 		cap <<= 1;
 	w->tab.slots = calloc(cap, sizeof(*w->tab.slots));
 	w->tab.used = calloc(cap, 1);
-	if (!w->tab.slots || !w->tab.used) {
+	w->hist.max = o->max_lat_sets;
+	w->hist.keys = calloc(w->hist.max + 1, sizeof(*w->hist.keys));
+	w->hist.slots = calloc(w->hist.max + 1, sizeof(*w->hist.slots));
+	w->hist.hists = calloc(w->hist.max + 1, sizeof(*w->hist.hists));
+	if (!w->tab.slots || !w->tab.used || !w->hist.keys || !w->hist.slots || !w->hist.hists) {
 		user_destroy(&w->b);
 		errno = ENOMEM;
 		return NULL;
@@ -344,6 +414,7 @@ void wire_options_default(struct wire_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->max_flows = WIRE_DEFAULT_MAX_FLOWS;
+	o->max_lat_sets = WIRE_DEFAULT_LAT_SLOTS;
 	o->ringbuf_bytes = 1 << 22;
 	o->timeouts = t;
 	o->sampling_pct = 100;
