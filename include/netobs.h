@@ -398,7 +398,7 @@ struct wire_timeouts {
 		.udp_ns = 5 * NS_PER_SEC,                                                          \
 	}
 
-#define WIRE_DEFAULT_MAX_FLOWS 131072
+#define WIRE_DEFAULT_MAX_FLOWS 98304 /* about 62 MB of kernel memory: see the README */
 /* Latency label sets the datapath keeps histograms for: 2 x 256 (the exporter's default cap) + 64.
  */
 #define WIRE_DEFAULT_LAT_SLOTS 576

@@ -353,6 +353,11 @@ int main(int argc, char **argv)
 	printf("BENCH flow_entry_bytes %zu bytes\n", sizeof(struct flow_entry));
 	printf("BENCH flow_table_kernel_mb_per_100k_flows %.1f MB\n",
 	       memlock_bytes(wire_bpf_flows_fd(w)) * 100000.0 / o.max_flows / (1 << 20));
+	printf("BENCH lat_hists_kernel_mb %.2f MB (%u label sets, %d CPUs)\n",
+	       (memlock_bytes(wire_bpf_map_fd(w, "lat_hists")) +
+		memlock_bytes(wire_bpf_map_fd(w, "lat_sets"))) /
+		   (1 << 20),
+	       o.max_lat_sets, libbpf_num_possible_cpus());
 	wire_backend_destroy(b);
 	bpf_object__close(bare_xdp);
 	bpf_object__close(bare_tc);

@@ -342,7 +342,7 @@ def scrape_storm(n_threads, seconds):
 
 
 def check_scrape_storm():
-    flows = 131072
+    flows = 98304
     p = start_agent("--max-flows", str(flows + 1000))
     fill = sh(FILL, "a0", str(flows), ns=NS_A, timeout=120)
     res = in_netns(NS_A, scrape_storm, 100, 10)

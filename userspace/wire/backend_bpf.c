@@ -29,6 +29,11 @@ int wire_bpf_flows_fd(const struct wire_bpf *w)
 	return bpf_map__fd(w->xdp->maps.flows);
 }
 
+int wire_bpf_map_fd(const struct wire_bpf *w, const char *name)
+{
+	return bpf_object__find_map_fd_by_name(w->xdp->obj, name);
+}
+
 int wire_bpf_lookup_flow(const struct wire_bpf *w, const struct flow_key *key,
 			 struct flow_stats *out)
 {

@@ -26,6 +26,8 @@ struct wire_bpf {
 int wire_bpf_xdp_prog_fd(const struct wire_bpf *w);
 int wire_bpf_tc_prog_fd(const struct wire_bpf *w);
 int wire_bpf_flows_fd(const struct wire_bpf *w);
+/* Any of the engine's maps by name (benchmarks, tests); -errno when there is none. */
+int wire_bpf_map_fd(const struct wire_bpf *w, const char *name);
 /*
  * A fresh, unloaded copy of the XDP program's object, configured like the
  * engine's and sharing its maps, for libxdp to load itself (as a component
