@@ -92,6 +92,8 @@ run_suite "agent: attach, /flows = replay, promtool, clean detach, coexistence" 
 run_suite "hardening: slow and many clients, TLS and auth, privileges, signals, blindness" \
 	$PY tests/integration/test_hardening.py bin/netobs-xdp "$BUILD"/tests/bench_fill \
 	"$BUILD/hardening"
+run_suite "records: the NDJSON stream (unix, tcp, file) against /flows and /l7" \
+	$PY tests/integration/test_records.py bin/netobs-xdp "$BUILD/records"
 run_suite "mirror port: equal flows, both endpoints' metrics" \
 	$PY tests/integration/test_mirror.py bin/netobs-xdp tests/captures/demo.pcap \
 	"$BUILD"/captures/udp_ipv4_options_and_midstream_tcp.pcap \

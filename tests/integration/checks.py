@@ -4,7 +4,9 @@
 running a command in a network namespace."""
 import collections
 import os
+import signal
 import subprocess
+import textwrap
 import time
 
 _results = collections.Counter()
@@ -56,3 +58,45 @@ def netns_pair(ends):
         sh("ip", "addr", "add", addr + "/24", "dev", dev, ns=ns, check=True)
         sh("ip", "link", "set", dev, "up", ns=ns, check=True)
         sh("ip", "link", "set", "lo", "up", ns=ns, check=True)
+
+
+def stop(p, sig=signal.SIGTERM, wait_s=15):
+    """Signal p (if it still runs) and wait for it, killing it past wait_s:
+    (its exit status, or None if it had to be killed; its stderr, if piped)."""
+    if p.poll() is None:
+        p.send_signal(sig)
+    try:
+        rc = p.wait(wait_s)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = None
+    return rc, p.stderr.read() if p.stderr else ""
+
+
+def cleanup(procs, namespaces):
+    """Kill what a test started and still runs, then delete its namespaces."""
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    for ns in namespaces:
+        sh("ip", "netns", "del", ns)
+
+
+def echo_server(port, factor, conns=None):
+    """Source of a TCP server for python3 -c: prints "ready" once listening, then
+    answers every read with factor times as many bytes, for conns connections
+    one after another (None: until killed)."""
+    return textwrap.dedent("""
+        import itertools, socket
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", %d)); s.listen(8); print("ready", flush=True)
+        for _ in (range(%d) if %r else itertools.count()):
+            c, _ = s.accept()
+            while True:
+                d = c.recv(1000)
+                if not d:
+                    break
+                c.sendall(b"s" * (%d * len(d)))
+            c.close()
+    """) % (port, conns or 0, conns is not None, factor)

@@ -22,7 +22,7 @@ import sys
 import textwrap
 import time
 
-from checks import netns_pair, report, sh, summary, wait_stable
+from checks import cleanup, echo_server, netns_pair, report, sh, stop, summary, wait_stable
 
 BIN, BARE, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 CAPTURES = [os.path.abspath(a) for a in sys.argv[4:]]
@@ -47,12 +47,7 @@ def setup():
 
 
 def teardown():
-    for p in procs:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    sh("ip", "netns", "del", NS_A)
-    sh("ip", "netns", "del", NS_B)
+    cleanup(procs, (NS_A, NS_B))
 
 
 def prog_name(prog_id):
@@ -94,29 +89,7 @@ def start_agent(*args, host_mounts=False):
     return p
 
 
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    try:
-        rc = p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = None
-    return rc, p.stderr.read()
-
-
-SERVER = textwrap.dedent("""
-    import socket
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", 7000)); s.listen(4); print("ready", flush=True)
-    for _ in range(3):
-        c, _ = s.accept()
-        while True:
-            d = c.recv(1000)
-            if not d:
-                break
-            c.sendall(b"s" * (3 * len(d)))
-        c.close()
-""")
+SERVER = echo_server(7000, 3, 3)
 CLIENT = textwrap.dedent("""
     import socket, sys
     for n in range(3):

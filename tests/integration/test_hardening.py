@@ -25,7 +25,7 @@ import sys
 import textwrap
 import time
 
-from checks import netns_pair, report, sh, summary
+from checks import cleanup, netns_pair, report, sh, stop, summary
 
 BIN, FILL, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 TAG = "nobh%d" % os.getpid()
@@ -70,17 +70,6 @@ def start_agent(*args, listen="127.0.0.1:%d" % PORT, ready="http", wrap=(), ifac
             return p
         time.sleep(0.1)
     return p
-
-
-def stop(p, sig=signal.SIGTERM):
-    if p.poll() is None:
-        p.send_signal(sig)
-    try:
-        rc = p.wait(15)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = None
-    return rc, p.stderr.read() if p.stderr else ""
 
 
 def ours_attached(dev="a0"):
@@ -578,12 +567,7 @@ def main():
                       check_hostile_names_and_secrets):
             check()
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        sh("ip", "netns", "del", NS_A)
-        sh("ip", "netns", "del", NS_B)
+        cleanup(procs, (NS_A, NS_B))
     return summary()
 
 

@@ -139,6 +139,25 @@ static void test_socket_and_l7(void **state)
 	assert_int_equal(c.show_sql_literals, 1);
 }
 
+static void test_export(void **state)
+{
+	const char *const target[] = { ":2:", "export.records", "'udp://10.0.0.1:9'",
+				       "unix:PATH, tcp://HOST:PORT", NULL };
+	const char *const timeout[] = { "export.active_timeout", "'-1'", "0 (at exit only)", NULL };
+	struct netobs_config c;
+
+	assert_int_equal(load("export:\n  records: tcp://[fd00::1]:6000\n  records_queue: 9\n"
+			      "  records_rotate_mb: 3\n  active_timeout: 0\n",
+			      &c),
+			 0);
+	assert_string_equal(c.records, "tcp://[fd00::1]:6000");
+	assert_int_equal(c.records_queue, 9);
+	assert_int_equal(c.records_rotate_mb, 3);
+	assert_int_equal(c.active_timeout_s, 0);
+	expect_error("export:\n  records: udp://10.0.0.1:9\n", target);
+	expect_error("export:\n  active_timeout: -1\n", timeout);
+}
+
 static void test_wrong_shape(void **state)
 {
 	const char *const w[] = { "ebpf", "expected a mapping", "max_flows", NULL };
@@ -168,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_top_level),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_socket_and_l7),
+		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_wrong_shape),
 		cmocka_unit_test(test_missing_file),
 	};

@@ -17,6 +17,7 @@
 #include "agent/agent.h"
 #include "agent/iface_lock.h"
 #include "agent/privilege.h"
+#include "agent/records.h"
 #include "export/listen.h"
 #include "util/log.h"
 #include "wire/sweep.h"
@@ -50,6 +51,7 @@ static void count_end(struct agent_state *st, const struct flow_stats *s, int cl
 		      int by_sweep)
 {
 	metrics_add_flow(&st->exp.ended, s, close_type);
+	records_flow_end(st, s, close_type);
 	st->exp.ended_by_sweep += by_sweep;
 	st->ended_generation++;
 }
@@ -217,6 +219,7 @@ static void on_l7(void *ctx, const struct l7_record *r)
 	struct agent_state *st = ctx;
 
 	l7_sink_add(&st->exp.l7, r);
+	records_l7(st, r);
 }
 
 static void on_srt(void *ctx, const struct proc_ctx *p, int protocol, __u64 ns)
@@ -391,6 +394,8 @@ int agent_run(const struct agent_opts *o)
 		st.n_att = st.exp.n_ifaces = i + 1;
 		priv.dispatcher |= st.att[i].dispatcher;
 	}
+	if (records_start(&st))
+		goto cleanup;
 	socket_view_start(&st);
 	if (stop_signal) {
 		rc = 0; /* asked to stop while starting: a clean stop */
@@ -428,6 +433,8 @@ int agent_run(const struct agent_opts *o)
 			err = sweep(&st);
 			next_sweep = mono_ns() + AGENT_SWEEP_NS;
 		}
+		if (!err)
+			err = records_interim(&st, mono_ns(), 0);
 		if (!err && mono_ns() >= next_watch) {
 			watch(&st);
 			next_watch = mono_ns() + AGENT_WATCH_NS;
@@ -455,6 +462,7 @@ cleanup:
 	exporter_stop(ex);
 	if (listen_fd >= 0)
 		close(listen_fd);
+	records_stop(&st);
 	sock_view_close(st.exp.sv);
 	if (st.state_fd >= 0 && st.exp.engine) {
 		export_state_drain(&st.exp);

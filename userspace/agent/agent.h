@@ -5,6 +5,7 @@
 
 #include "agent/attach.h"
 #include "export/exporter.h"
+#include "export/record_stream.h"
 #include "socket/sock_view.h"
 #include "wire/backend.h"
 
@@ -35,6 +36,9 @@ struct agent_opts {
 	struct wire_options wire;
 	int socket_view; /* load the socket probes (L7 records, process context) */
 	struct sock_view_opts sock;
+	int records_on;			   /* --records-out / export.records given */
+	struct record_stream_opts records; /* where records go, and how */
+	__u32 active_timeout_s; /* a live flow's interim record every this; 0: at exit only */
 };
 
 /* The exporter's state (export/exporter.h), and what the agent keeps beside it. */
@@ -50,6 +54,8 @@ struct agent_state {
 	int state_fd; /* pinned array of ended label sets, with --pin; -1 otherwise */
 	/* What the last sweep saw (ended flows and the table), for the rate window. */
 	struct metrics_table point;
+	__u64 next_interim; /* when the live flows' next interim records are due */
+	int interim_started;
 };
 
 /* Remove the pinned state (after `detach`, when nothing of ours is attached). */

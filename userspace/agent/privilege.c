@@ -219,6 +219,9 @@ static const char *const allowed[] = {
 	"prlimit64",
 	"unlink",
 	"unlinkat",
+	"rename", /* --records-out file: rotation */
+	"renameat",
+	"renameat2",
 	"flock",
 	"ftruncate",
 	"umount2",

@@ -8,6 +8,7 @@
 
 #include "cli/config.h"
 #include "export/exporter.h"
+#include "export/record_stream.h"
 #include "util/yaml_load.h"
 #include "socket/sock_view.h"
 
@@ -36,6 +37,9 @@ void config_defaults(struct netobs_config *c)
 	c->snippet_bytes = L7_SNIPPET_DEFAULT;
 	c->sock_ringbuf_bytes = SOCK_DEFAULT_RINGBUF;
 	c->sock_sample_pct = 100;
+	c->records_queue = RECORD_QUEUE_DEFAULT;
+	c->records_rotate_mb = RECORD_ROTATE_DEFAULT >> 20;
+	c->active_timeout_s = 60;
 }
 
 enum kind { K_MAP, K_STR, K_OPTSTR, K_PATH, K_U32, K_POW2, K_SECONDS, K_CHOICE };
@@ -124,6 +128,14 @@ static const struct key_spec keys[] = {
 	    "a whole number from 16 to 4096 (bytes)"),
 	KEY("l7.show_sql_literals", K_CHOICE, show_sql_literals, 0, 0, booleans, "true, false"),
 	KEY("l7.redact_query", K_CHOICE, keep_query, 0, 0, redact, "true, false"),
+	MAP("export"),
+	KEY("export.records", K_OPTSTR, records, 0, 0, NULL, RECORD_TARGET_ALLOWED),
+	KEY("export.records_queue", K_U32, records_queue, 1, 1 << 24, NULL,
+	    "a whole number of lines from 1 to 16777216"),
+	KEY("export.records_rotate_mb", K_U32, records_rotate_mb, 1, 1 << 20, NULL,
+	    "a whole number of MiB from 1 to 1048576"),
+	KEY("export.active_timeout", K_U32, active_timeout_s, 0, 86400, NULL,
+	    "a whole number of seconds from 0 (at exit only) to 86400"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -190,6 +202,15 @@ static int set_scalar(struct loader *l, const struct key_spec *k, const yaml_nod
 		if ((!*s && k->kind != K_OPTSTR) || strlen(s) >= 128 ||
 		    (k->kind == K_PATH && s[0] != '/'))
 			return fail(l, v, "%s: '%s' is not allowed", k->path, s);
+		if (k->off == offsetof(struct netobs_config, records) && *s) {
+			struct record_target t;
+
+			if (record_target_parse(s, &t))
+				return fail(l, v,
+					    "%s: '%s' is not unix:PATH, tcp://HOST:PORT (a numeric "
+					    "address) or file:PATH",
+					    k->path, s);
+		}
 		snprintf(field, 128, "%s", s);
 		return 0;
 	case K_CHOICE:

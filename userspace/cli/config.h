@@ -36,6 +36,10 @@ struct netobs_config {
 	__u32 snippet_bytes;	       /* l7.snippet_bytes */
 	int show_sql_literals;	       /* l7.show_sql_literals */
 	int keep_query;		       /* l7.redact_query: false */
+	char records[128];	       /* export.records: "" for none */
+	__u32 records_queue;	       /* export.records_queue (lines) */
+	__u32 records_rotate_mb;       /* export.records_rotate_mb */
+	__u32 active_timeout_s;	       /* export.active_timeout (seconds; 0: at exit only) */
 };
 
 void config_defaults(struct netobs_config *c);

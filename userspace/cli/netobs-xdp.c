@@ -71,6 +71,9 @@ static void usage_attach(FILE *out)
 	    "                         default %d)\n"
 	    "  --sql-literals         keep SQL literals (default: masked as ?)\n"
 	    "  --keep-query           keep URL query values and userinfo (default: ?)\n"
+	    "  --records-out TARGET   every flow end, interim flow record and L7 record as\n"
+	    "                         NDJSON to unix:PATH, tcp://HOST:PORT or file:PATH\n"
+	    "                         (also export.records)\n"
 	    "  --user NAME            run as NAME once attached and bound\n"
 	    "  --no-seccomp           no system-call allowlist once started\n",
 	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS,
@@ -418,6 +421,7 @@ static int cmd_attach(int argc, char **argv)
 		{ "user", required_argument, NULL, 'U' },
 		{ "no-seccomp", no_argument, NULL, 'Z' },
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "records-out", required_argument, NULL, 'R' },
 		ENGINE_OPTIONS,
 		L7_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
@@ -429,7 +433,7 @@ static int cmd_attach(int argc, char **argv)
 	struct {
 		int mode, label_sets, no_socket_view, probes, vantage;
 		unsigned long long label_sets_v;
-		const char *listen, *web_config;
+		const char *listen, *web_config, *records;
 		struct l7_options l7; /* snippet_bytes 0 and show_sql_literals 0: not given */
 	} flag = { .mode = -1, .probes = -1, .vantage = -1 };
 	struct engine_flags ef = { 0 };
@@ -492,6 +496,9 @@ static int cmd_attach(int argc, char **argv)
 		case 'C':
 			check_only = 1;
 			break;
+		case 'R':
+			flag.records = optarg;
+			break;
 		case 'h':
 			usage_attach(stdout);
 			return 0;
@@ -533,6 +540,17 @@ static int cmd_attach(int argc, char **argv)
 		cfg.keep_query = 1;
 	if (flag.web_config)
 		snprintf(cfg.web_config, sizeof(cfg.web_config), "%s", flag.web_config);
+	if (flag.records) {
+		struct record_target t;
+
+		if (strlen(flag.records) >= sizeof(cfg.records) ||
+		    record_target_parse(flag.records, &t)) {
+			fprintf(stderr, "netobs-xdp: --records-out: '%s' is not %s\n", flag.records,
+				RECORD_TARGET_ALLOWED);
+			return 2;
+		}
+		snprintf(cfg.records, sizeof(cfg.records), "%s", flag.records);
+	}
 	apply_engine_flags(&ef, &cfg.max_flows, &cfg.sampling_pct, &cfg.timeouts);
 	if (listen_parse(cfg.listen, &ss, &sl, err, sizeof(err))) {
 		fprintf(stderr, "netobs-xdp: %s\n", err);
@@ -580,6 +598,14 @@ static int cmd_attach(int argc, char **argv)
 	o.wire.sampling_pct = cfg.sampling_pct;
 	o.wire.timeouts = cfg.timeouts;
 	o.socket_view = cfg.socket_view;
+	if (cfg.records[0]) {
+		o.records_on = 1;
+		record_stream_opts_default(&o.records);
+		record_target_parse(cfg.records, &o.records.target); /* checked above */
+		o.records.queue_lines = cfg.records_queue;
+		o.records.rotate_bytes = (__u64)cfg.records_rotate_mb << 20;
+		o.active_timeout_s = cfg.active_timeout_s;
+	}
 	sock_view_opts_default(&o.sock);
 	o.sock.mode = cfg.probe_mode;
 	o.sock.bundle_roots = cfg.bundle_roots;

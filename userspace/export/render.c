@@ -150,6 +150,30 @@ static void socket_metrics(FILE *f, struct export_state *st)
 	pthread_mutex_unlock(&st->lock);
 }
 
+/* The NDJSON record stream's figures (--records-out), when there is one. */
+static void records_metrics(FILE *f, struct export_state *st)
+{
+	struct record_stream_stats rs;
+	const char *k = st->records_sink;
+
+	if (!st->records)
+		return;
+	record_stream_stats(st->records, &rs);
+	metric_head(f, "netobs_export_records_total", "counter",
+		    "Records (flow ends, interim flow records, L7 records) the sink took.");
+	fprintf(f, "netobs_export_records_total{sink=\"%s\"} %llu\n", k, rs.written);
+	metric_head(f, "netobs_export_dropped_total", "counter",
+		    "Records dropped because the queue was full (the sink slow or away), or "
+		    "still queued at exit.");
+	fprintf(f, "netobs_export_dropped_total{sink=\"%s\"} %llu\n", k, rs.dropped);
+	metric_head(f, "netobs_export_connects_total", "counter",
+		    "Connections to the sink made (for a file: opens, rotations included).");
+	fprintf(f, "netobs_export_connects_total{sink=\"%s\"} %llu\n", k, rs.connects);
+	metric_head(f, "netobs_export_connected", "gauge",
+		    "1 while the sink is connected (or the file open).");
+	fprintf(f, "netobs_export_connected{sink=\"%s\"} %d\n", k, rs.connected);
+}
+
 int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, size_t *len)
 {
 	char kernel[PROM_LABEL_MAX(sizeof(((struct utsname *)0)->release))];
@@ -277,6 +301,7 @@ int exporter_metrics_text(struct export_state *st, int openmetrics, char **out, 
 	metrics_write(f, view, &st->rates, openmetrics);
 	pthread_mutex_unlock(&st->lock);
 	socket_metrics(f, st);
+	records_metrics(f, st);
 	metric_head(f, "netobs_scrape_duration_seconds", "gauge",
 		    "Time this scrape took to gather the figures above.");
 	fprintf(f, "netobs_scrape_duration_seconds %.6f\n", mono_s() - t0);

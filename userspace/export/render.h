@@ -8,6 +8,7 @@
 #include "export/l7_sink.h"
 #include "export/metrics.h"
 #include "export/rate_window.h"
+#include "export/record_stream.h"
 #include "socket/sock_view.h"
 #include "wire/backend.h"
 
@@ -42,6 +43,8 @@ struct export_state {
 	int n_ifaces;
 	/* The per-second gauges' window: a point per sweep, pushed by the owner. */
 	struct rate_window rates;
+	struct record_stream *records; /* --records-out, or NULL */
+	const char *records_sink;      /* its kind, for the sink label */
 };
 
 /* 0, or -ENOMEM. Label sets per metric before folding into "other": @max_label_sets. */
