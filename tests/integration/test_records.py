@@ -232,11 +232,11 @@ def tcp_and_file():
     connects = metric("netobs_export_connects_total")
     rc, err = stop(agent)
     second = int(reader.stdout.readline() or 0)
-    # A line sent into the connection the reader closed may be lost: TCP does not say
-    # what the peer read.
-    report(rc == 0 and first == 20 and connects == 2 and 29 <= second <= 30,
+    # Lines sent into the connection the reader closed, before its reset comes back, are
+    # lost: TCP does not say what the peer read (one, in this test's runs here).
+    report(rc == 0 and first == 20 and connects == 2 and 25 <= second <= 30,
            "tcp://: a reader that closes its connection: the agent reconnects and the "
-           "rest arrives", "first %d, connects %r, second %d" % (first, connects, second))
+           "rest arrives", "first %d, connects %r, second %d of 30" % (first, connects, second))
 
     path = os.path.join(WORK, "records.ndjson")
     for p in (path, path + ".1"):
