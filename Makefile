@@ -199,7 +199,7 @@ FUZZ_WIRE_SRCS := userspace/wire/backend_user.c userspace/wire/sweep.c \
 	userspace/wire/flow_record.c userspace/util/names.c userspace/util/endpoint.c \
 	userspace/util/json_text.c userspace/util/utf8.c
 FUZZ_CONFIG_SRCS := userspace/cli/config.c userspace/util/yaml_load.c \
-	userspace/export/web_config.c
+	userspace/export/web_config.c userspace/export/record_target.c
 FUZZ_BINS += $(BUILD)/fuzz/fuzz_wire $(BUILD)/fuzz/fuzz_pcap $(BUILD)/fuzz/fuzz_config
 
 $(BUILD)/fuzz/fuzz_wire: tests/fuzz/fuzz_wire.c $(FUZZ_WIRE_SRCS) $(WIRE_HDRS) $(USER_HDRS)
