@@ -399,8 +399,17 @@ struct wire_timeouts {
 	}
 
 #define WIRE_DEFAULT_MAX_FLOWS 98304 /* about 62 MB of kernel memory: see the README */
-/* Latency label sets the datapath keeps histograms for: 2 x 256 (the exporter's default cap) + 64.
+
+/*
+ * Room for the label sets of an exporter that folds past @cap of them: the
+ * capped ones, an "other" set per interface and role, and slack for sets the
+ * exporter folded but the datapath's latency histograms still keep apart.
+ * The exporter's series table and the datapath's latency label sets both
+ * have this many.
  */
-#define WIRE_DEFAULT_LAT_SLOTS 576
+#define LABEL_SETS_ROOM(cap) ((cap)*2 + 64)
+/* The exporter's cap by default (labels.max_label_sets). */
+#define DEFAULT_MAX_LABEL_SETS 256
+#define WIRE_DEFAULT_LAT_SLOTS LABEL_SETS_ROOM(DEFAULT_MAX_LABEL_SETS)
 
 #endif /* NETOBS_H */

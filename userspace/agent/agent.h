@@ -11,7 +11,6 @@
 
 #define AGENT_DEFAULT_LISTEN "127.0.0.1:9435"
 #define AGENT_MAX_IFACES 64
-#define AGENT_DEFAULT_MAX_LABEL_SETS 256
 #define AGENT_PIN_DIR "/sys/fs/bpf/netobs-xdp"
 
 /*
@@ -55,7 +54,6 @@ struct agent_state {
 	/* What the last sweep saw (ended flows and the table), for the rate window. */
 	struct metrics_table point;
 	__u64 next_interim; /* when the live flows' next interim records are due */
-	int interim_started;
 };
 
 /* Remove the pinned state (after `detach`, when nothing of ours is attached). */

@@ -30,7 +30,7 @@ void config_defaults(struct netobs_config *c)
 	c->mode = ATTACH_AUTO;
 	c->log_level = LOG_INFO;
 	c->timeouts = t;
-	c->max_label_sets = 256;
+	c->max_label_sets = DEFAULT_MAX_LABEL_SETS;
 	c->socket_view = 1;
 	c->probe_mode = PROBE_AUTO;
 	snprintf(c->bundle_roots, sizeof(c->bundle_roots), "%s", SOCK_DEFAULT_BUNDLE_ROOTS);

@@ -76,8 +76,8 @@ static void usage_attach(FILE *out)
 	    "                         (also export.records)\n"
 	    "  --user NAME            run as NAME once attached and bound\n"
 	    "  --no-seccomp           no system-call allowlist once started\n",
-	    AGENT_DEFAULT_LISTEN, AGENT_DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS,
-	    AGENT_PIN_DIR, L7_SNIPPET_MAX, L7_SNIPPET_DEFAULT);
+	    AGENT_DEFAULT_LISTEN, DEFAULT_MAX_LABEL_SETS, WIRE_DEFAULT_MAX_FLOWS, AGENT_PIN_DIR,
+	    L7_SNIPPET_MAX, L7_SNIPPET_DEFAULT);
 }
 
 static void usage_replay(FILE *out)
@@ -593,7 +593,7 @@ static int cmd_attach(int argc, char **argv)
 	}
 	o.max_label_sets = cfg.max_label_sets;
 	o.wire.max_flows = cfg.max_flows;
-	o.wire.max_lat_sets = WIRE_LAT_SETS(cfg.max_label_sets);
+	o.wire.max_lat_sets = LABEL_SETS_ROOM(cfg.max_label_sets);
 	o.wire.ringbuf_bytes = cfg.ringbuf_bytes;
 	o.wire.sampling_pct = cfg.sampling_pct;
 	o.wire.timeouts = cfg.timeouts;

@@ -24,7 +24,7 @@ static __u32 key_hash(const struct series_key *k)
 
 int metrics_init(struct metrics_table *t, __u32 max_series)
 {
-	__u32 total = max_series * 2 + 64, slots = 64;
+	__u32 total = LABEL_SETS_ROOM(max_series), slots = 64;
 
 	memset(t, 0, sizeof(*t));
 	while (slots < total * 2)
@@ -84,7 +84,7 @@ static struct series *find(struct metrics_table *t, const struct series_key *k, 
 /* The same buckets as the datapath's lat_bucket(): le is inclusive, in ns. */
 __u32 metrics_slots(const struct metrics_table *t)
 {
-	return t->cap * 2 + 64;
+	return LABEL_SETS_ROOM(t->cap);
 }
 
 int metrics_restore(struct metrics_table *t, const struct series *s)

@@ -14,8 +14,7 @@
 
 struct wire_options {
 	__u32 max_flows;
-	__u32
-	    max_lat_sets; /* latency histograms' label sets (WIRE_LAT_SETS of the exporter's cap) */
+	__u32 max_lat_sets; /* latency label sets: LABEL_SETS_ROOM(the exporter's cap) */
 	__u32 ringbuf_bytes;
 	struct wire_timeouts timeouts;
 	__u32 sampling_pct; /* percent of flows tracked, 1-100 */
@@ -34,13 +33,6 @@ typedef int (*wire_flow_fn)(void *ctx, const struct flow_stats *f);
 typedef int (*wire_brief_fn)(void *ctx, const struct flow_brief *b);
 /* A label set's latency histograms, summed over CPUs. */
 typedef int (*wire_hist_fn)(void *ctx, const struct lat_key *k, const struct lat_hist *h);
-
-/*
- * Room for the latency label sets of an exporter that folds past @cap sets:
- * the capped ones, one "other" per interface and role, and slack for what
- * the exporter folded but the datapath still keeps apart.
- */
-#define WIRE_LAT_SETS(cap) ((cap)*2 + 64)
 
 static inline void lat_hist_merge(struct lat_hist *to, const struct lat_hist *from)
 {
