@@ -394,7 +394,7 @@ int agent_run(const struct agent_opts *o)
 		st.n_att = st.exp.n_ifaces = i + 1;
 		priv.dispatcher |= st.att[i].dispatcher;
 	}
-	if (records_start(&st))
+	if (records_start(&st, mono_ns()))
 		goto cleanup;
 	socket_view_start(&st);
 	if (stop_signal) {

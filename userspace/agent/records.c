@@ -13,12 +13,13 @@
 #define RECORDS_EXIT_WAIT_MS 3000
 #define NS_PER_S 1000000000ULL
 
-int records_start(struct agent_state *st)
+int records_start(struct agent_state *st, __u64 now_ns)
 {
 	const struct agent_opts *o = st->opts;
 
 	if (!o->records_on)
 		return 0;
+	st->next_interim = now_ns + o->active_timeout_s * NS_PER_S; /* the first period */
 	st->exp.records = record_stream_open(&o->records);
 	if (!st->exp.records) {
 		pr_err("--records-out: cannot start its writer: %s\n", strerror(errno));
@@ -97,15 +98,9 @@ int records_interim(struct agent_state *st, __u64 now_ns, int force)
 	const struct agent_opts *o = st->opts;
 	int err;
 
-	if (!st->exp.records || (!force && !o->active_timeout_s))
-		return 0;
-	if (!force && now_ns < st->next_interim)
+	if (!st->exp.records || (!force && (!o->active_timeout_s || now_ns < st->next_interim)))
 		return 0;
 	st->next_interim = now_ns + o->active_timeout_s * NS_PER_S;
-	if (!force && !st->interim_started) {
-		st->interim_started = 1; /* the first period starts with the agent */
-		return 0;
-	}
 	/* The socket view changes under exp.lock; the walk itself takes no lock of ours. */
 	pthread_mutex_lock(&st->exp.lock);
 	err = st->exp.engine->ops->for_each_flow(st->exp.engine, push_live, st);
@@ -118,10 +113,13 @@ void records_stop(struct agent_state *st)
 	if (!st->exp.records)
 		return;
 	if (st->exp.engine) {
+		int err;
+
 		export_state_drain(&st->exp);
-		if (records_interim(st, 0, 1))
+		err = records_interim(st, 0, 1);
+		if (err)
 			pr_warn("--records-out: the live flows' last records: %s\n",
-				strerror(errno));
+				strerror(-err));
 	}
 	record_stream_close(st->exp.records, RECORDS_EXIT_WAIT_MS);
 	st->exp.records = NULL;

@@ -12,8 +12,11 @@
 #include "l7/l7.h"
 #include "wire/flow_record.h"
 
-/* 0 (also without --records-out), or -errno. */
-int records_start(struct agent_state *st);
+/*
+ * 0 (also without --records-out), or -errno. The first interim records are
+ * due a timeout after @now_ns.
+ */
+int records_start(struct agent_state *st, __u64 now_ns);
 /* Called under st->exp.lock, as the flow ends are. */
 void records_flow_end(struct agent_state *st, const struct flow_stats *s, int close_type);
 void records_l7(struct agent_state *st, const struct l7_record *r);
