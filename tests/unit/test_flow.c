@@ -55,9 +55,9 @@ static struct wire_backend *open_engine(__u32 max_flows)
 	return b;
 }
 
-/* Send one TCP segment; @c2s picks the direction of the 10.0.0.1:40000 <-> :80 pair. */
-static void seg(struct wire_backend *b, __u64 t_us, int c2s, uint8_t flags, uint32_t seq,
-		uint32_t ack, int payload, uint16_t win)
+/* Send one TCP segment; @c2s picks the direction of the 10.0.0.1:40000 <-> :@port pair. */
+static void seg_on(struct wire_backend *b, uint16_t port, __u64 t_us, int c2s, uint8_t flags,
+		   uint32_t seq, uint32_t ack, int payload, uint16_t win)
 {
 	struct frame_spec s = { .proto = 6,
 				.flags = flags,
@@ -68,10 +68,16 @@ static void seg(struct wire_backend *b, __u64 t_us, int c2s, uint8_t flags, uint
 
 	s.src = c2s ? CLI : SRV;
 	s.dst = c2s ? SRV : CLI;
-	s.sport = c2s ? 40000 : 80;
-	s.dport = c2s ? 80 : 40000;
+	s.sport = c2s ? 40000 : port;
+	s.dport = c2s ? port : 40000;
 	assert_int_equal(wire_backend_run(b, buf, build_frame(buf, &s), t_us * US), 0);
 	assert_int_equal(b->ops->poll(b), 0);
+}
+
+static void seg(struct wire_backend *b, __u64 t_us, int c2s, uint8_t flags, uint32_t seq,
+		uint32_t ack, int payload, uint16_t win)
+{
+	seg_on(b, 80, t_us, c2s, flags, seq, ack, payload, win);
 }
 
 static int grab(void *ctx, const struct flow_stats *f)
@@ -156,28 +162,8 @@ static void hist_room(__u32 max_sets, __u64 want_folded, __u64 want_lost)
 	b = wire_user_open(&o, NULL, NULL);
 	assert_non_null(b);
 	for (port = 80; port <= 82; port++) {
-		struct frame_spec d = { .proto = 6,
-					.src = CLI,
-					.dst = SRV,
-					.sport = 40000,
-					.dport = port,
-					.flags = 0x18,
-					.seq = 1,
-					.ack = 1,
-					.payload = 10,
-					.win = 100 };
-		struct frame_spec a = { .proto = 6,
-					.src = SRV,
-					.dst = CLI,
-					.sport = port,
-					.dport = 40000,
-					.flags = 0x10,
-					.seq = 1,
-					.ack = 11,
-					.win = 100 };
-
-		wire_backend_run(b, buf, build_frame(buf, &d), 1000 * US);
-		wire_backend_run(b, buf, build_frame(buf, &a), 1100 * US); /* RTT and SRT */
+		seg_on(b, port, 1000, 1, 0x18, 1, 1, 10, 100);
+		seg_on(b, port, 1100, 0, 0x10, 1, 11, 0, 100); /* RTT and SRT */
 	}
 	b->ops->counters(b, c);
 	assert_int_equal(c[CNT_LAT_FOLDED], want_folded);
