@@ -22,7 +22,7 @@ cd "$(dirname "$0")/../.."
 NS=noab$$
 PORT=19498
 N_FLOWS=${BENCH_FLOWS:-100000}
-agent=""
+. tests/bench/lib/agent.sh
 
 for d in "$A" "$B"; do
 	for f in bin/netobs-xdp build/tests/bench_fill; do
@@ -30,39 +30,19 @@ for d in "$A" "$B"; do
 	done
 done
 
-cleanup() {
-	[ -n "$agent" ] && kill "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	netns_pair_del ${NS}a ${NS}b
-}
-trap cleanup EXIT
+trap agent_cleanup EXIT
 netns_pair ${NS}a ${NS}b aa0 ab0 10.88.0.1/24 10.88.0.2/24
 
 # One round of build $1: prints "sweep_ms scrape_ms rss_mb".
 round() {
-	local dir=$1 c0 c1 best="" t
-	ip netns exec ${NS}a "$dir/bin/netobs-xdp" -q attach aa0 --mode native --no-socket-view \
-		--listen 127.0.0.1:$PORT --max-flows $((N_FLOWS + 10000)) &
-	agent=$!
-	for _ in $(seq 100); do
-		ip netns exec ${NS}a curl -sf -o /dev/null http://127.0.0.1:$PORT/healthz && break
-		sleep 0.1
-	done
+	local dir=$1 cpu scrape
+	agent_start "$dir/bin/netobs-xdp" aa0 --no-socket-view --max-flows $((N_FLOWS + 10000))
 	ip netns exec ${NS}a "$dir/build/tests/bench_fill" aa0 "$N_FLOWS" >/dev/null
-	sleep 1
-	c0=$(awk '{ print $14 + $15 }' /proc/$agent/stat)
-	sleep 10
-	c1=$(awk '{ print $14 + $15 }' /proc/$agent/stat)
-	for _ in 1 2 3 4 5; do
-		t=$(ip netns exec ${NS}a curl -s -o /dev/null -w '%{time_total}' \
-			http://127.0.0.1:$PORT/metrics)
-		best=$(awk -v t="$t" -v b="$best" 'BEGIN { print (b == "" || t < b) ? t : b }')
-	done
-	awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" -v t="$best" \
-		-v k="$(awk '/VmHWM/ { print $2 }' /proc/$agent/status)" \
-		'BEGIN { printf "%.1f %.1f %.1f\n", (b - a) * 1000 / hz / 10, t * 1000, k / 1024 }'
-	kill -TERM "$agent"
-	wait "$agent" || true
-	agent=""
+	cpu=$(agent_idle_cpu_ms_per_s)
+	scrape=$(agent_best_scrape_s)
+	awk -v c="$cpu" -v t="$scrape" -v k="$(agent_hwm_kb)" \
+		'BEGIN { printf "%s %.1f %.1f\n", c, t * 1000, k / 1024 }'
+	agent_stop
 }
 
 ra=()

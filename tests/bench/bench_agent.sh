@@ -7,39 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/netns-pair.sh
+. tests/bench/lib/agent.sh
 BUILD=build
 NS=nobench$$
 PORT=19499
 SECONDS_PER_ROUND=${FLOOD_SECONDS:-3}
 ROUNDS=${FLOOD_ROUNDS:-5}
 N_FLOWS=${BENCH_FLOWS:-100000}
-agent=""
-
-cleanup() {
-	[ -n "$agent" ] && kill "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	netns_pair_del ${NS}a ${NS}b
-}
-trap cleanup EXIT
+trap agent_cleanup EXIT
 
 netns_pair ${NS}a ${NS}b ba0 bb0 10.89.0.1/24 10.89.0.2/24
-
-start_agent() {
-	ip netns exec ${NS}a bin/netobs-xdp -q attach ba0 --mode native \
-		--listen 127.0.0.1:$PORT "$@" &
-	agent=$!
-	for _ in $(seq 100); do
-		ip netns exec ${NS}a curl -sf -o /dev/null http://127.0.0.1:$PORT/healthz && return
-		sleep 0.1
-	done
-	echo "bench: the agent did not start" >&2
-	exit 1
-}
-
-stop_agent() {
-	kill -TERM "$agent"
-	wait "$agent" || true
-	agent=""
-}
 
 # Receiver in ns a (XDP on ba0 sees every datagram), sender in ns b.
 flood() {
@@ -62,13 +39,13 @@ for _ in $(seq "$ROUNDS"); do
 	ip netns exec ${NS}a xdp-loader load -m native ba0 $BUILD/tests/bare_xdp.bpf.o
 	bare+=("$(flood)")
 	ip netns exec ${NS}a xdp-loader unload ba0 --all
-	start_agent
+	agent_start bin/netobs-xdp ba0
 	with+=("$(flood)")
-	stop_agent
+	agent_stop
 	# The wire view alone: the socket probes also run on every sendmmsg of the flood.
-	start_agent --no-socket-view
+	agent_start bin/netobs-xdp ba0 --no-socket-view
 	wire+=("$(flood)")
-	stop_agent
+	agent_stop
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 wo=$(median "${without[@]}")
@@ -83,36 +60,25 @@ awk -v a="$wo" -v b="$wi" 'BEGIN { printf "BENCH veth_pps_loss_pct %.1f %%\n", (
 awk -v a="$wb" -v b="$wi" 'BEGIN { printf "BENCH veth_pps_loss_vs_bare_xdp_pct %.1f %%\n", (a - b) * 100 / a }'
 awk -v a="$wb" -v b="$ww" 'BEGIN { printf "BENCH veth_pps_wire_only_loss_vs_bare_xdp_pct %.1f %%\n", (a - b) * 100 / a }'
 
-start_agent --max-flows $((N_FLOWS + 10000))
+agent_start bin/netobs-xdp ba0 --max-flows $((N_FLOWS + 10000))
 ip netns exec ${NS}a $BUILD/tests/bench_fill ba0 "$N_FLOWS" >/dev/null
 # Idle but for its once-a-second sweep (which walks the whole table): CPU per second.
-cpu_ticks() { awk '{ print $14 + $15 }' /proc/$agent/stat; }
-sleep 1
-c0=$(cpu_ticks)
-sleep 10
-c1=$(cpu_ticks)
-awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" -v n="$N_FLOWS" \
-	'BEGIN { printf "BENCH sweep_cpu_ms_per_s_%dk_flows %.1f ms\n", n / 1000, (b - a) * 1000 / hz / 10 }'
-best=""
-for _ in 1 2 3 4 5; do
-	t=$(ip netns exec ${NS}a curl -s -o /dev/null -w '%{time_total}' \
-		http://127.0.0.1:$PORT/metrics)
-	best=$(awk -v t="$t" -v b="$best" 'BEGIN { print (b == "" || t < b) ? t : b }')
-done
+echo "BENCH sweep_cpu_ms_per_s_$((N_FLOWS / 1000))k_flows $(agent_idle_cpu_ms_per_s) ms"
+best=$(agent_best_scrape_s)
 ft=$(ip netns exec ${NS}a curl -s -o /dev/null -w '%{time_total}' \
 	"http://127.0.0.1:$PORT/flows?limit=100")
 awk -v t="$best" -v n="$N_FLOWS" 'BEGIN { printf "BENCH scrape_ms_%dk_flows %.1f ms\n", n / 1000, t * 1000 }'
 awk -v t="$ft" -v n="$N_FLOWS" 'BEGIN { printf "BENCH flows_endpoint_ms_%dk_flows %.1f ms\n", n / 1000, t * 1000 }'
-hwm=$(awk '/VmHWM/ { print $2 }' /proc/$agent/status)
+hwm=$(agent_hwm_kb)
 awk -v k="$hwm" -v n="$N_FLOWS" 'BEGIN { printf "BENCH agent_rss_mb_%dk_flows %.1f MB\n", n / 1000, k / 1024 }'
-stop_agent
+agent_stop
 
 # 100 concurrent scrapers for 10 s against a full default-size table.
 STORM_FLOWS=98304
-start_agent --max-flows $((STORM_FLOWS + 1000))
+agent_start bin/netobs-xdp ba0 --max-flows $((STORM_FLOWS + 1000))
 ip netns exec ${NS}a $BUILD/tests/bench_fill ba0 "$STORM_FLOWS" >/dev/null
 storm=$(ip netns exec ${NS}a /usr/bin/python3 tests/bench/scrape_storm.py 127.0.0.1 "$PORT" 100 10)
-stop_agent
+agent_stop
 echo "$storm" | /usr/bin/python3 -c '
 import json, sys
 s = json.load(sys.stdin)
