@@ -60,6 +60,13 @@ def netns_pair(ends):
         sh("ip", "link", "set", "lo", "up", ns=ns, check=True)
 
 
+def spawn_in(procs, *cmd, ns, **kw):
+    """Start cmd in network namespace ns, kept in procs for cleanup()."""
+    p = subprocess.Popen(("ip", "netns", "exec", ns) + cmd, **kw)
+    procs.append(p)
+    return p
+
+
 def stop(p, sig=signal.SIGTERM, wait_s=15):
     """Signal p (if it still runs) and wait for it, killing it past wait_s:
     (its exit status, or None if it had to be killed; its stderr, if piped)."""

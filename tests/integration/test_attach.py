@@ -13,6 +13,7 @@ leaves nothing attached; an XDP program loaded by xdp-loader is not replaced;
 usage: test_attach.py BIN BARE_XDP_OBJ WORKDIR [CAPTURE...]   (root; exits 77 otherwise)
 """
 import collections
+import functools
 import json
 import os
 import re
@@ -22,7 +23,8 @@ import sys
 import textwrap
 import time
 
-from checks import cleanup, echo_server, netns_pair, report, sh, stop, summary, wait_stable
+from checks import (cleanup, echo_server, netns_pair, report, sh, spawn_in, stop, summary,
+                    wait_stable)
 
 BIN, BARE, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 CAPTURES = [os.path.abspath(a) for a in sys.argv[4:]]
@@ -33,10 +35,7 @@ PORT = 19435
 procs = []
 
 
-def spawn(*cmd, ns, **kw):
-    p = subprocess.Popen(("ip", "netns", "exec", ns) + cmd, **kw)
-    procs.append(p)
-    return p
+spawn = functools.partial(spawn_in, procs)
 
 
 def setup():

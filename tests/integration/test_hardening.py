@@ -15,6 +15,7 @@ import warnings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 import crypt  # noqa: E402  (Debian's python3.11 still has it; libxcrypt's bcrypt)
+import functools
 import json
 import os
 import re
@@ -25,7 +26,7 @@ import sys
 import textwrap
 import time
 
-from checks import cleanup, netns_pair, report, sh, stop, summary
+from checks import cleanup, netns_pair, report, sh, spawn_in, stop, summary
 
 BIN, FILL, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 TAG = "nobh%d" % os.getpid()
@@ -35,10 +36,7 @@ PORT = 19437
 procs = []
 
 
-def spawn(*cmd, ns=NS_A, **kw):
-    p = subprocess.Popen(("ip", "netns", "exec", ns) + cmd, **kw)
-    procs.append(p)
-    return p
+spawn = functools.partial(spawn_in, procs, ns=NS_A)
 
 
 def curl(*args, ns=NS_A, timeout=20):

@@ -15,6 +15,7 @@ lines with no reader drops and counts.
 
 usage: test_records.py BIN WORKDIR   (root; exits 77 otherwise)
 """
+import functools
 import json
 import os
 import socket
@@ -24,7 +25,7 @@ import textwrap
 import threading
 import time
 
-from checks import cleanup, echo_server, netns_pair, report, sh, stop, summary
+from checks import cleanup, echo_server, netns_pair, report, sh, spawn_in, stop, summary
 
 BIN, WORK = (os.path.abspath(a) for a in sys.argv[1:3])
 TAG = "norc%d" % os.getpid()
@@ -34,10 +35,7 @@ PORT = 19437
 procs = []
 
 
-def spawn(*cmd, ns, **kw):
-    p = subprocess.Popen(("ip", "netns", "exec", ns) + cmd, **kw)
-    procs.append(p)
-    return p
+spawn = functools.partial(spawn_in, procs)
 
 
 class Reader:
